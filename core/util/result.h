@@ -34,9 +34,11 @@ inline Unexpected<Error> fail(std::string code, std::string message) {
 template <class T, class E = Error>
 class [[nodiscard]] Result {
 public:
-    Result(T value) : v_(std::in_place_index<0>, std::move(value)) {} // NOLINT implicit by design
+    Result(T value)
+        : v_(std::in_place_index<0>, std::move(value)) {} // NOLINT implicit by design
     template <class G>
-    Result(Unexpected<G> e) : v_(std::in_place_index<1>, std::move(e.error)) {} // NOLINT
+    Result(Unexpected<G> e)
+        : v_(std::in_place_index<1>, std::move(e.error)) {} // NOLINT
 
     bool ok() const noexcept { return v_.index() == 0; }
     explicit operator bool() const noexcept { return ok(); }
@@ -76,7 +78,9 @@ class [[nodiscard]] Result<void, E> {
 public:
     Result() = default;
     template <class G>
-    Result(Unexpected<G> e) : err_(std::move(e.error)), failed_(true) {} // NOLINT
+    Result(Unexpected<G> e)
+        : err_(std::move(e.error))
+        , failed_(true) {} // NOLINT
 
     bool ok() const noexcept { return !failed_; }
     explicit operator bool() const noexcept { return ok(); }

@@ -1,0 +1,249 @@
+// switchyard-server as a real process: it starts, answers health checks over real HTTP on
+// loopback, refuses bad options and oversized requests with clear errors, and stops cleanly on
+// SIGTERM and SIGINT. The router's behaviour is also tested without sockets.
+
+#include "core/api/router.h"
+#include "tests/support/rawhttp.h"
+
+#include "tests/support/jsontest.h"
+#include <QDir>
+#include <QFileInfo>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+#include <arpa/inet.h>
+#include <csignal>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using sy::api::HttpRequest;
+using sy::api::HttpResponse;
+using Json = nlohmann::json;
+
+namespace {
+
+QString serverPath() {
+    return QStringLiteral(SWITCHYARD_BIN_DIR "/switchyard-server");
+}
+
+// A server process on a free port (port 0; the bound port is read from its first line).
+class ServerProcess {
+public:
+    explicit ServerProcess(const QString& dataDir, QStringList extra = {}) {
+        proc_.setProgram(serverPath());
+        proc_.setArguments(QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                                       QStringLiteral("--data-dir"), dataDir} +
+                           extra);
+        proc_.setProcessChannelMode(QProcess::SeparateChannels);
+        proc_.start();
+    }
+    ~ServerProcess() {
+        if (proc_.state() != QProcess::NotRunning) {
+            proc_.kill();
+            proc_.waitForFinished(5000);
+        }
+    }
+    // Waits (with a deadline) for the "listening on" line and returns the port, or 0.
+    quint16 waitForPort() {
+        QDeadlineTimer deadline(15000);
+        static const QRegularExpression re(QStringLiteral("listening on http://[^:]+:(\\d+)/"));
+        while (!deadline.hasExpired()) {
+            out_ += QString::fromUtf8(proc_.readAllStandardOutput());
+            if (auto m = re.match(out_); m.hasMatch())
+                return static_cast<quint16>(m.captured(1).toUShort());
+            if (!proc_.waitForReadyRead(static_cast<int>(deadline.remainingTime())) &&
+                proc_.state() == QProcess::NotRunning)
+                break;
+        }
+        return 0;
+    }
+    QProcess& process() { return proc_; }
+    QString output() {
+        out_ += QString::fromUtf8(proc_.readAllStandardOutput());
+        return out_;
+    }
+
+private:
+    QProcess proc_;
+    QString out_;
+};
+
+} // namespace
+
+class TestServer : public QObject {
+    Q_OBJECT
+private slots:
+    void routerMatchesAndReportsErrorsAsJson();
+    void routerTakesGuidsWithSlashes();
+    void healthzOverRealHttp();
+    void stopsCleanlyOnSignal_data();
+    void stopsCleanlyOnSignal();
+    void oversizedBodyIs413();
+    void malformedRequestIs400();
+    void badOptionsAreRefused_data();
+    void badOptionsAreRefused();
+    void busyPortIsReported();
+};
+
+void TestServer::routerMatchesAndReportsErrorsAsJson() {
+    sy::api::Router router;
+    router.add("GET", "/as/v1/admin/healthz", [](const HttpRequest&, const sy::api::PathParams&) {
+        return HttpResponse::json(200, {{"status", "UP"}});
+    });
+    HttpRequest req{"GET", "/as/v1/admin/healthz?verbose=1", {}, {}, {}};
+    QCOMPARE(router.dispatch(req).status, 200);
+
+    req.target = "/as/v1/admin/nope";
+    const HttpResponse missing = router.dispatch(req);
+    QCOMPARE(missing.status, 404);
+    QCOMPARE_JSON(Json::parse(missing.body)["errorMessage"],
+                  Json("no route for GET /as/v1/admin/nope"));
+
+    req.method = "DELETE";
+    req.target = "/as/v1/admin/healthz";
+    const HttpResponse wrongMethod = router.dispatch(req);
+    QCOMPARE(wrongMethod.status, 405);
+    QVERIFY(Json::parse(wrongMethod.body)["errorMessage"].get<std::string>().find("use GET") !=
+            std::string::npos);
+}
+
+void TestServer::routerTakesGuidsWithSlashes() {
+    sy::api::Router router;
+    router.add("GET", "/as/v1/streams/stream/{ng}/publish/{guid...}",
+               [](const HttpRequest&, const sy::api::PathParams& p) {
+                   return HttpResponse::json(200, {{"ng", p.at("ng")}, {"guid", p.at("guid")}});
+               });
+    const HttpRequest req{
+        "GET", "/as/v1/streams/stream/ng1/publish/live/room%201/cam?x=1", {}, {}, {}};
+    const Json j = Json::parse(router.dispatch(req).body);
+    QCOMPARE_JSON(j["ng"], Json("ng1"));
+    QCOMPARE_JSON(j["guid"], Json("live/room 1/cam"));
+}
+
+void TestServer::healthzOverRealHttp() {
+    QTemporaryDir dir;
+    const QString data = dir.filePath(QStringLiteral("state"));
+    ServerProcess server(data);
+    const quint16 port = server.waitForPort();
+    QVERIFY2(port != 0, qPrintable(server.output()));
+
+    const auto health = sy::test::httpGet(port, "/as/v1/admin/healthz");
+    QCOMPARE(health.status, 200);
+    QCOMPARE_JSON(Json::parse(health.body)["status"], Json("UP"));
+    QVERIFY(health.headers.find("Content-Type: application/json") != std::string::npos);
+
+    const auto missing = sy::test::httpGet(port, "/as/v1/admin/unknown");
+    QCOMPARE(missing.status, 404);
+    QVERIFY(Json::parse(missing.body).contains("errorMessage"));
+
+    // The data directory is created private to its owner: it will hold the JWT secret.
+    QFileInfo info(data);
+    QVERIFY(info.isDir());
+    QCOMPARE(info.permissions() & (QFile::ReadGroup | QFile::ReadOther), QFile::Permissions{});
+}
+
+void TestServer::stopsCleanlyOnSignal_data() {
+    QTest::addColumn<int>("signal");
+    QTest::addRow("SIGTERM") << int(SIGTERM);
+    QTest::addRow("SIGINT") << int(SIGINT);
+}
+
+void TestServer::stopsCleanlyOnSignal() {
+    QFETCH(int, signal);
+    QTemporaryDir dir;
+    ServerProcess server(dir.path());
+    const quint16 port = server.waitForPort();
+    QVERIFY(port != 0);
+    // An idle keep-alive connection must not hold the stop back.
+    const int idle = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    QCOMPARE(::connect(idle, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+
+    ::kill(static_cast<pid_t>(server.process().processId()), signal);
+    QVERIFY(server.process().waitForFinished(10000));
+    ::close(idle);
+    QCOMPARE(server.process().exitStatus(), QProcess::NormalExit);
+    QCOMPARE(server.process().exitCode(), 0);
+    QVERIFY(server.output().contains(QStringLiteral("stopping")));
+}
+
+void TestServer::oversizedBodyIs413() {
+    QTemporaryDir dir;
+    ServerProcess server(dir.path());
+    const quint16 port = server.waitForPort();
+    QVERIFY(port != 0);
+    const std::string body(2 * 1024 * 1024, 'x');
+    const auto res = sy::test::rawExchange(
+        port, "PUT /as/v1/admin/healthz HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                  std::to_string(body.size()) + "\r\n\r\n" + body);
+    QCOMPARE(res.status, 413);
+    QVERIFY(Json::parse(res.body)["errorMessage"].get<std::string>().find("larger than") !=
+            std::string::npos);
+    // The server is still serving.
+    QCOMPARE(sy::test::httpGet(port, "/as/v1/admin/healthz").status, 200);
+}
+
+void TestServer::malformedRequestIs400() {
+    QTemporaryDir dir;
+    ServerProcess server(dir.path());
+    const quint16 port = server.waitForPort();
+    QVERIFY(port != 0);
+    const auto res = sy::test::rawExchange(port, "NOT HTTP AT ALL\r\n\r\n");
+    QCOMPARE(res.status, 400);
+    QVERIFY(Json::parse(res.body).contains("errorMessage"));
+    QCOMPARE(sy::test::httpGet(port, "/as/v1/admin/healthz").status, 200);
+}
+
+void TestServer::badOptionsAreRefused_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    QTest::addRow("listen without port")
+        << QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1")}
+        << "expected HOST:PORT";
+    QTest::addRow("listen on a name")
+        << QStringList{QStringLiteral("--listen"), QStringLiteral("localhost:80")}
+        << "host must be an IP address";
+    QTest::addRow("password on argv")
+        << QStringList{QStringLiteral("--admin-password=x")} << "not taken from the command line";
+    QTest::addRow("unknown option")
+        << QStringList{QStringLiteral("--frobnicate")} << "unknown option '--frobnicate'";
+}
+
+void TestServer::badOptionsAreRefused() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    QProcess proc;
+    proc.start(serverPath(), args);
+    QVERIFY(proc.waitForFinished(10000));
+    QCOMPARE(proc.exitCode(), 2);
+    const QString err = QString::fromUtf8(proc.readAllStandardError());
+    QVERIFY2(err.contains(message), qPrintable(err));
+}
+
+void TestServer::busyPortIsReported() {
+    QTemporaryDir dir;
+    ServerProcess first(dir.filePath(QStringLiteral("a")));
+    const quint16 port = first.waitForPort();
+    QVERIFY(port != 0);
+    QProcess second;
+    second.start(serverPath(),
+                 {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port),
+                  QStringLiteral("--data-dir"), dir.filePath(QStringLiteral("b"))});
+    QVERIFY(second.waitForFinished(10000));
+    QCOMPARE(second.exitCode(), 1);
+    const QString err = QString::fromUtf8(second.readAllStandardError());
+    QVERIFY2(err.contains(QStringLiteral("cannot listen on 127.0.0.1:%1").arg(port)),
+             qPrintable(err));
+}
+
+QTEST_GUILESS_MAIN(TestServer)
+#include "tst_server.moc"
