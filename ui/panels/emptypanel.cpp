@@ -29,9 +29,16 @@ EmptyPanel::EmptyPanel(QString title, QIcon icon, QString explanation, QWidget* 
     text->setObjectName(QStringLiteral("emptyExplanation"));
     text->setWordWrap(true);
     text->setAlignment(Qt::AlignCenter);
+    text->setMinimumWidth(360);
     text->setMaximumWidth(560);
     text->setForegroundRole(QPalette::PlaceholderText);
-    layout->addWidget(text, 0, Qt::AlignHCenter);
+    // A word-wrapped label keeps its height-for-width only without an alignment flag in its
+    // layout, so it is centred by stretches instead.
+    auto* row = new QHBoxLayout;
+    row->addStretch(1);
+    row->addWidget(text, 3);
+    row->addStretch(1);
+    layout->addLayout(row);
     layout->addStretch(3);
 }
 

@@ -58,6 +58,11 @@ MainWindow::MainWindow(QSettings& settings, QWidget* parent)
     navigation_->setIconSize(QSize(22, 22));
     navigation_->setFrameShape(QFrame::NoFrame);
     navigation_->setSpacing(2);
+    // A light selection with an accent bar keeps the page's icon readable when selected.
+    navigation_->setStyleSheet(QStringLiteral(
+        "QListWidget#navigation::item { padding-left: 6px; border-left: 3px solid transparent; }"
+        "QListWidget#navigation::item:selected { background: rgba(61, 134, 198, 0.18);"
+        " color: palette(text); border-left: 3px solid #3d86c6; }"));
     navigation_->setMinimumWidth(150);
     navigation_->setMaximumWidth(260);
 
