@@ -5,7 +5,8 @@ add_library(Switchyard::ProjectConfig ALIAS switchyard_project_config)
 
 target_compile_features(switchyard_project_config INTERFACE cxx_std_20)
 target_compile_options(switchyard_project_config INTERFACE
-    $<$<CXX_COMPILER_ID:GNU,Clang>:-Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor>
+    $<$<CXX_COMPILER_ID:GNU,Clang>:-Wall -Wextra -Wpedantic -Wnon-virtual-dtor>
+    $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local>
     $<$<AND:$<CXX_COMPILER_ID:GNU,Clang>,$<BOOL:${SWITCHYARD_WERROR}>>:-Werror>)
 target_compile_definitions(switchyard_project_config INTERFACE
     QT_NO_CAST_FROM_ASCII

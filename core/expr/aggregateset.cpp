@@ -2,17 +2,20 @@
 
 #include "core/expr/nodemetricstable.h"
 
+#include <limits>
+
 namespace sy::expr {
 
 void AggregateSet::add(std::size_t slot, double value) {
     Aggregate& a = aggregates_.at(slot);
     if (a.count == 0) {
-        a.min = value;
-        a.max = value;
-    } else {
-        a.min = value < a.min ? value : a.min;
-        a.max = value > a.max ? value : a.max;
+        a.min = std::numeric_limits<double>::infinity();
+        a.max = -std::numeric_limits<double>::infinity();
     }
+    // The same comparisons as ScaleExpression's pass over a table, so that both agree even on a
+    // NaN value (which never becomes the min or max).
+    a.min = value < a.min ? value : a.min;
+    a.max = value > a.max ? value : a.max;
     a.sum += value;
     a.count += 1;
 }

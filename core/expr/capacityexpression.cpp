@@ -7,7 +7,7 @@ namespace sy::expr {
 
 namespace {
 
-// NaN arises only from NaN inputs or inf - inf; treat it as "no data" like x / 0.
+// As in evaluate(span): NaN arises only from NaN inputs or inf - inf, and ranks as idle.
 double finiteOrZero(double v) {
     return v == v ? v : 0.0;
 }
@@ -20,12 +20,6 @@ Result<CapacityExpression, ParseError> CapacityExpression::parse(std::string_vie
     if (!tree)
         return unexpected(std::move(tree).error());
     return CapacityExpression(std::move(tree).value(), std::string(source));
-}
-
-double CapacityExpression::evaluate(std::span<const double> metrics) const {
-    return finiteOrZero(tree_.evaluate([metrics](const detail::Node& n) {
-        return n.slot < metrics.size() ? metrics[n.slot] : 0.0;
-    }));
 }
 
 void CapacityExpression::evaluate(const NodeMetricsTable& nodes, std::span<double> out) const {

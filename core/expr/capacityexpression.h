@@ -28,7 +28,13 @@ public:
 
     // `metrics` is one node's values indexed by catalog slot; slots past its end read as 0.
     // x / 0 is 0 and a NaN result is 0, so that a node without data ranks as idle, never as NaN.
-    double evaluate(std::span<const double> metrics) const;
+    double evaluate(std::span<const double> metrics) const {
+        // Inline: routing calls this once per candidate node.
+        const double v = tree_.evaluate([metrics](const detail::Node& n) {
+            return n.slot < metrics.size() ? metrics[n.slot] : 0.0;
+        });
+        return v == v ? v : 0.0; // NaN (NaN input, inf - inf) ranks as idle, like x / 0
+    }
     // Every row of `nodes` at once into out[0, rows): the fast path for ranking many nodes.
     // Rows beyond out.size() are skipped.
     void evaluate(const NodeMetricsTable& nodes, std::span<double> out) const;

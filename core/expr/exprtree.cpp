@@ -140,28 +140,50 @@ void Printer::print(std::int32_t index) {
     }
 }
 
+// One operand of a block operation: a column of intermediate values (step 1), a constant
+// (step 0), or a metric read straight from the row-major table (step = row stride), so that
+// neither constants nor metrics are copied into columns first.
+struct Operand {
+    const double* p;
+    std::size_t step;
+};
+
 template <class F>
-void mapColumns(const double* a, const double* b, double* out, std::size_t n, F f) {
-    for (std::size_t r = 0; r < n; ++r)
-        out[r] = f(a[r], b[r]);
+void mapOperands(Operand a, Operand b, double* out, std::size_t n, F f) {
+    // The common shapes get loops the compiler can vectorise; the rest index by step.
+    if (a.step == 1 && b.step == 1) {
+        for (std::size_t r = 0; r < n; ++r)
+            out[r] = f(a.p[r], b.p[r]);
+    } else if (a.step == 1 && b.step == 0) {
+        const double y = *b.p;
+        for (std::size_t r = 0; r < n; ++r)
+            out[r] = f(a.p[r], y);
+    } else if (a.step == 0 && b.step == 1) {
+        const double x = *a.p;
+        for (std::size_t r = 0; r < n; ++r)
+            out[r] = f(x, b.p[r]);
+    } else {
+        for (std::size_t r = 0; r < n; ++r)
+            out[r] = f(a.p[r * a.step], b.p[r * b.step]);
+    }
 }
 
-void applyColumns(Op op, const double* a, const double* b, double* out, std::size_t n) {
+void applyOperands(Op op, Operand a, Operand b, double* out, std::size_t n) {
     switch (op) {
     case Op::Add:
-        return mapColumns(a, b, out, n, [](double x, double y) { return x + y; });
+        return mapOperands(a, b, out, n, [](double x, double y) { return x + y; });
     case Op::Sub:
-        return mapColumns(a, b, out, n, [](double x, double y) { return x - y; });
+        return mapOperands(a, b, out, n, [](double x, double y) { return x - y; });
     case Op::Mul:
-        return mapColumns(a, b, out, n, [](double x, double y) { return x * y; });
+        return mapOperands(a, b, out, n, [](double x, double y) { return x * y; });
     case Op::Div:
-        return mapColumns(a, b, out, n, [](double x, double y) { return divide(x, y); });
+        return mapOperands(a, b, out, n, [](double x, double y) { return divide(x, y); });
     case Op::Min:
-        return mapColumns(a, b, out, n, [](double x, double y) { return y < x ? y : x; });
+        return mapOperands(a, b, out, n, [](double x, double y) { return y < x ? y : x; });
     case Op::Max:
-        return mapColumns(a, b, out, n, [](double x, double y) { return y > x ? y : x; });
+        return mapOperands(a, b, out, n, [](double x, double y) { return y > x ? y : x; });
     default:
-        return mapColumns(a, b, out, n, [op](double x, double y) { return apply(op, x, y); });
+        return mapOperands(a, b, out, n, [op](double x, double y) { return apply(op, x, y); });
     }
 }
 
@@ -174,33 +196,38 @@ std::string ExprTree::toString() const {
 }
 
 void ExprTree::evaluateRows(const NodeMetricsTable& table, std::span<double> out) const {
-    // Blocks of rows keep every intermediate column in L1 while each operator runs as a tight,
-    // vectorisable loop.
+    // Blocks of rows keep every intermediate column in L1 while each operator runs as one tight
+    // loop over the block: the per-operator dispatch is paid per block, not per node.
     constexpr std::size_t kBlock = 64;
+    static const double kZero = 0.0;
     const std::size_t rows = std::min(table.rows(), out.size());
     const std::size_t stride = table.slots();
     std::vector<double> columns(nodes.size() * kBlock);
+    std::vector<Operand> operands(nodes.size());
     for (std::size_t first = 0; first < rows; first += kBlock) {
         const std::size_t n = std::min(kBlock, rows - first);
+        double* target = out.data() + first;
         for (std::size_t i = 0; i < nodes.size(); ++i) {
             const Node& node = nodes[i];
-            double* column = columns.data() + i * kBlock;
-            if (node.op == Op::Metric && node.slot < stride) {
-                const double* cell = table.data() + first * stride + node.slot;
-                for (std::size_t r = 0; r < n; ++r)
-                    column[r] = cell[r * stride];
+            const bool isRoot = i + 1 == nodes.size();
+            if (node.op == Op::Number) {
+                operands[i] = {&node.value, 0};
+            } else if (node.op == Op::Metric && node.slot < stride) {
+                operands[i] = {table.data() + first * stride + node.slot, stride};
             } else if (isLeaf(node.op)) {
-                std::fill_n(column, n, node.op == Op::Number ? node.value : 0.0);
+                operands[i] = {&kZero, 0}; // a slot the table does not have
             } else {
-                const double* a = columns.data() + static_cast<std::size_t>(node.lhs) * kBlock;
-                const double* b = node.rhs >= 0
-                                      ? columns.data() + static_cast<std::size_t>(node.rhs) * kBlock
-                                      : a;
-                applyColumns(node.op, a, b, column, n);
+                double* column = isRoot ? target : columns.data() + i * kBlock;
+                const Operand a = operands[static_cast<std::size_t>(node.lhs)];
+                const Operand b = node.rhs >= 0 ? operands[static_cast<std::size_t>(node.rhs)] : a;
+                applyOperands(node.op, a, b, column, n);
+                operands[i] = {column, 1};
             }
         }
-        const double* root = columns.data() + (nodes.size() - 1) * kBlock;
-        std::copy_n(root, n, out.begin() + static_cast<std::ptrdiff_t>(first));
+        const Operand root = operands.back();
+        if (root.p != target) // a single-leaf expression: copy the metric or constant
+            for (std::size_t r = 0; r < n; ++r)
+                target[r] = root.p[r * root.step];
     }
 }
 

@@ -105,9 +105,20 @@ struct ExprTree {
     // tree.
     std::string toString() const;
 
-    // Evaluates with `leaf(node)` supplying Metric / NodeCount / aggregate values.
+    // Evaluates with `leaf(node)` supplying Metric / NodeCount / aggregate values. The Red5
+    // defaults ("connections.subscriber", "0") are a single leaf: that case stays small enough
+    // to inline into the caller's loop; the general walk is a separate function.
     template <class Leaf>
-    double evaluate(const Leaf& leaf) const;
+    double evaluate(const Leaf& leaf) const {
+        const Node& top = nodes.back();
+        if (top.op == Op::Number)
+            return top.value;
+        if (isLeaf(top.op))
+            return leaf(top);
+        return evaluateAll(leaf);
+    }
+    template <class Leaf>
+    double evaluateAll(const Leaf& leaf) const;
 
     // Capacity over many nodes at once: the loop over nodes is innermost, so the per-operator
     // dispatch is paid once per block of rows instead of once per node.
@@ -115,11 +126,7 @@ struct ExprTree {
 };
 
 template <class Leaf>
-double ExprTree::evaluate(const Leaf& leaf) const {
-    const Node& top = nodes.back();
-    if (isLeaf(top.op)) // the Red5 defaults ("connections.subscriber", "0") are a single leaf
-        return top.op == Op::Number ? top.value : leaf(top);
-
+double ExprTree::evaluateAll(const Leaf& leaf) const {
     constexpr std::size_t kInline = 64;
     double inlineValues[kInline];
     std::vector<double> heapValues;
