@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= $(if $(CI),-DSWITCHYARD_WERROR=ON,)
 FUZZ_SECONDS ?= 30
 
-.PHONY: run test build configure bench package fuzz format clean
+.PHONY: run test test-core build configure bench package fuzz format clean
 
 configure:
 	@cmake --preset dev $(CMAKE_FLAGS) > build-configure.log 2>&1 || { cat build-configure.log; exit 1; }
@@ -31,6 +31,13 @@ test:
 	@$(MAKE) --no-print-directory configure
 	cmake --build --preset dev -j $(JOBS)
 	ctest --preset dev -j $(JOBS)
+	@$(MAKE) --no-print-directory test-core
+
+# The core, the server and their tests with the Qt UI switched off: proves the layering holds.
+test-core:
+	@cmake --preset core $(CMAKE_FLAGS) -DSWITCHYARD_BUILD_BENCH=OFF > /dev/null
+	cmake --build --preset core -j $(JOBS)
+	ctest --preset core -j $(JOBS)
 
 bench:
 	@scripts/bootstrap build
