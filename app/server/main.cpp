@@ -3,6 +3,7 @@
 #include "app/server/serveroptions.h"
 #include "core/api/httpserver.h"
 #include "core/api/router.h"
+#include "core/store/sqlitestore.h"
 
 #include <csignal>
 #include <cstdio>
@@ -59,6 +60,14 @@ int main(int argc, char** argv) {
     }
     std::filesystem::permissions(options->dataDir, std::filesystem::perms::owner_all,
                                  std::filesystem::perm_options::replace, ec);
+
+    // Desired state lives in the data directory; a store that cannot open stops the start-up
+    // here, before anything listens.
+    auto store = sy::store::SqliteStore::open(options->dataDir + "/switchyard.db");
+    if (!store) {
+        std::cerr << "switchyard-server: " << store.error().message << "\n";
+        return 1;
+    }
 
     const sigset_t stopSignals = blockStopSignals();
     const sy::api::Router router = makeRouter();

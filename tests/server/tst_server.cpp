@@ -82,6 +82,7 @@ private slots:
     void routerMatchesAndReportsErrorsAsJson();
     void routerTakesGuidsWithSlashes();
     void healthzOverRealHttp();
+    void unusableDataDirIsReported();
     void stopsCleanlyOnSignal_data();
     void stopsCleanlyOnSignal();
     void oversizedBodyIs413();
@@ -146,6 +147,22 @@ void TestServer::healthzOverRealHttp() {
     QFileInfo info(data);
     QVERIFY(info.isDir());
     QCOMPARE(info.permissions() & (QFile::ReadGroup | QFile::ReadOther), QFile::Permissions{});
+    // The state store is a SQLite file in WAL mode inside it.
+    QVERIFY(QFileInfo::exists(data + QStringLiteral("/switchyard.db")));
+    QVERIFY(QFileInfo::exists(data + QStringLiteral("/switchyard.db-wal")));
+}
+
+void TestServer::unusableDataDirIsReported() {
+    QTemporaryDir dir;
+    // A file where the database should be: the store cannot open it, and says where.
+    QDir().mkpath(dir.filePath(QStringLiteral("state/switchyard.db")));
+    QProcess proc;
+    proc.start(serverPath(), {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                              QStringLiteral("--data-dir"), dir.filePath(QStringLiteral("state"))});
+    QVERIFY(proc.waitForFinished(10000));
+    QCOMPARE(proc.exitCode(), 1);
+    const QString err = QString::fromUtf8(proc.readAllStandardError());
+    QVERIFY2(err.contains(QStringLiteral("switchyard.db")), qPrintable(err));
 }
 
 void TestServer::stopsCleanlyOnSignal_data() {
