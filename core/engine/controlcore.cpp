@@ -1,0 +1,417 @@
+#include "core/engine/controlcore.h"
+
+#include "core/engine/coreimpl.h"
+#include "core/model/nodegroupcodec.h"
+#include "core/model/validation.h"
+#include "core/store/sqlitestore.h"
+#include "core/util/strings.h"
+
+#include <boost/asio/post.hpp>
+
+#include <chrono>
+#include <filesystem>
+
+namespace sy::engine {
+
+namespace {
+constexpr std::size_t kEventRing = 4096;
+
+std::int64_t systemMillis() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+Result<expr::ScaleExpression> scaleOrFail(const std::optional<std::string>& text) {
+    auto e = expr::ScaleExpression::parse(*text);
+    if (!e)
+        return fail("invalid", e.error().message);
+    return std::move(e).value();
+}
+} // namespace
+
+// ---- construction and threads ----
+
+Result<std::unique_ptr<ControlCore>> ControlCore::open(CoreOptions options) {
+    if (!options.clock)
+        options.clock = systemMillis;
+    std::error_code ec;
+    std::filesystem::create_directories(options.dataDir, ec);
+    if (ec)
+        return fail("storage",
+                    "cannot create data directory " + options.dataDir + ": " + ec.message());
+    auto store = store::SqliteStore::open(options.dataDir + "/switchyard.db");
+    if (!store)
+        return unexpected(store.error());
+    auto impl = std::make_unique<Impl>();
+    impl->stateMachine = scaling::NodeStateMachine(options.timeouts);
+    impl->autoscaler = scaling::Autoscaler(options.scaling);
+    impl->random.seed(options.seed ? options.seed : static_cast<std::uint64_t>(options.clock()));
+    impl->options = std::move(options);
+    impl->store = std::move(store).value();
+
+    auto records = impl->store->listNodeGroups();
+    if (!records)
+        return unexpected(records.error());
+    for (const auto& rec : *records) {
+        auto parsed = model::parseNodeGroup(rec.config);
+        if (!parsed)
+            return fail("invalid", "stored node group " + rec.name +
+                                       " is invalid: " + model::describe(parsed.error()));
+        auto group = impl->makeGroup(std::move(parsed).value());
+        if (!group)
+            return unexpected(group.error());
+        impl->groups.emplace(rec.name, std::move(group).value());
+    }
+    if (auto adopted = impl->adoptFromJournal(); !adopted)
+        return unexpected(adopted.error());
+    impl->publish();
+    return std::unique_ptr<ControlCore>(new ControlCore(std::move(impl)));
+}
+
+ControlCore::ControlCore(std::unique_ptr<Impl> impl)
+    : impl_(std::move(impl)) {}
+
+ControlCore::~ControlCore() {
+    stop();
+}
+
+void ControlCore::start() {
+    if (impl_->running)
+        return;
+    impl_->running = true;
+    impl_->work.emplace(impl_->ioc.get_executor());
+    asio::post(impl_->strand, [impl = impl_.get()] {
+        impl->reconcile(); // starts adoption of journalled nodes
+        impl->pollNodes();
+        impl->scheduleTick();
+        impl->schedulePoll();
+    });
+    impl_->thread = std::thread([impl = impl_.get()] { impl->ioc.run(); });
+}
+
+void ControlCore::stop() {
+    if (!impl_->running)
+        return;
+    impl_->running = false;
+    // Cancel the timers on the strand; provider jobs finish on the pool and their completions
+    // find the loop stopped.
+    asio::post(impl_->strand, [impl = impl_.get()] {
+        impl->tickTimer.cancel();
+        impl->pollTimer.cancel();
+    });
+    impl_->workers.join();
+    impl_->work.reset();
+    impl_->thread.join();
+}
+
+store::StateStore& ControlCore::store() {
+    return *impl_->store;
+}
+
+// ---- snapshots and events ----
+
+SnapshotPtr ControlCore::snapshot() const {
+    std::lock_guard lock(impl_->publishMutex);
+    return impl_->current;
+}
+
+std::vector<Event> ControlCore::eventsSince(std::uint64_t after) const {
+    std::lock_guard lock(impl_->publishMutex);
+    std::vector<Event> out;
+    for (const auto& e : impl_->ring)
+        if (e.sequence > after)
+            out.push_back(e);
+    return out;
+}
+
+int ControlCore::subscribe(Listener listener) {
+    std::lock_guard lock(impl_->publishMutex);
+    const int id = impl_->nextListener++;
+    impl_->listeners.emplace(id, std::move(listener));
+    return id;
+}
+
+void ControlCore::unsubscribe(int id) {
+    std::lock_guard lock(impl_->publishMutex);
+    impl_->listeners.erase(id);
+}
+
+void ControlCore::Impl::emit(Event e) {
+    std::vector<Listener> targets;
+    {
+        std::lock_guard lock(publishMutex);
+        e.sequence = nextSequence++;
+        if (e.timeMs == 0)
+            e.timeMs = now();
+        ring.push_back(e);
+        if (ring.size() > kEventRing)
+            ring.pop_front();
+        for (const auto& [id, l] : listeners)
+            targets.push_back(l);
+    }
+    for (const auto& l : targets)
+        l(e);
+}
+
+void ControlCore::Impl::publish() {
+    auto snap = std::make_shared<ClusterSnapshot>();
+    snap->version = ++snapshotVersion;
+    snap->timeMs = now();
+    snap->observed = observed;
+    for (const auto& [name, g] : groups) {
+        NodeGroupView view;
+        view.config = g.config;
+        view.paused = g.paused();
+        view.simulated = g.provider && g.provider->platform() == "SIMULATED";
+        view.lastDecisions = g.lastDecisions;
+        for (const auto& [id, n] : g.nodes) {
+            if (n.gone)
+                continue;
+            NodeView v = n.view;
+            v.state = n.life.state;
+            v.stateSinceMs = n.life.since;
+            v.faultReason = n.life.faultReason;
+            view.nodes.push_back(std::move(v));
+        }
+        snap->groups.emplace(name, std::move(view));
+    }
+    std::lock_guard lock(publishMutex);
+    current = std::move(snap);
+}
+
+// ---- commands ----
+
+Result<LiveGroup> ControlCore::Impl::makeGroup(model::NodeGroupConfig config) const {
+    if (auto problems = model::validateNodeGroup(config); !problems.empty())
+        return fail("invalid", model::describe(problems));
+    LiveGroup g;
+    const std::string platform = *config.cloudPlatform;
+    const auto it = options.providers.find(platform);
+    if (it == options.providers.end()) {
+        std::string have;
+        for (const auto& [name, p] : options.providers)
+            have += (have.empty() ? "" : ", ") + name;
+        return fail("no_provider",
+                    "cloudPlatform " + sy::quoted(platform) +
+                        " has no provider here; available: " + (have.empty() ? "none" : have));
+    }
+    g.provider = it->second;
+    for (const auto& leaf : model::leafSubGroups(config)) {
+        const std::string sg = leaf.group->subGroupName.value_or(leaf.zonePath);
+        for (const auto& role : model::ruleOrder(*leaf.group)) {
+            const auto& r = leaf.group->rulesByRole->at(role);
+            CompiledRule c;
+            c.subGroup = sg;
+            c.role = role;
+            c.min = r.min.value_or(0);
+            c.max = r.max.value_or(0);
+            c.increment = r.effectiveIncrement();
+            c.manual = config.roles->at(role).effectiveLifecycle() == model::Lifecycle::Manual;
+            if (r.outExpression) {
+                auto e = scaleOrFail(r.outExpression);
+                if (!e)
+                    return unexpected(e.error());
+                c.out = std::move(e).value();
+            }
+            if (r.inExpression) {
+                auto e = scaleOrFail(r.inExpression);
+                if (!e)
+                    return unexpected(e.error());
+                c.in = std::move(e).value();
+            }
+            for (auto [text, slot] : {std::pair{&r.capacityRankingExpression, &c.ranking},
+                                      std::pair{&r.capacityLimitExpression, &c.limit}}) {
+                if (!*text)
+                    continue;
+                auto e = expr::CapacityExpression::parse(**text);
+                if (!e)
+                    return fail("invalid", e.error().message);
+                slot->emplace(std::move(e).value());
+            }
+            g.rules.push_back(std::move(c));
+        }
+    }
+    g.config = std::move(config);
+    return g;
+}
+
+template <class F>
+CommandResult ControlCore::Impl::command(F f) {
+    auto done = std::make_shared<std::promise<Result<void>>>();
+    auto future = done->get_future();
+    asio::post(strand, [this, f = std::move(f), done]() mutable { f(done); });
+    return future;
+}
+
+// The store write is blocking (fsync): it runs on the pool, and the change is applied on the
+// strand only once it is durable.
+void ControlCore::Impl::persistConfig(LiveGroup& g,
+                                      std::shared_ptr<std::promise<Result<void>>> done) {
+    const std::string name = *g.config.name;
+    const auto json = model::encodeNodeGroup(g.config);
+    asio::post(workers, [this, name, json, done] {
+        auto r = store->putNodeGroup(name, json);
+        done->set_value(r ? Result<void>{} : Result<void>(unexpected(r.error())));
+    });
+}
+
+CommandResult ControlCore::createNodeGroup(model::NodeGroupConfig config) {
+    return impl_->command([impl = impl_.get(), config = std::move(config)](auto done) mutable {
+        auto group = impl->makeGroup(std::move(config));
+        if (!group)
+            return done->set_value(unexpected(group.error()));
+        const std::string name = *group->config.name;
+        if (impl->groups.contains(name))
+            return done->set_value(
+                fail("exists", "node group " + sy::quoted(name) + " exists already"));
+        const auto json = model::encodeNodeGroup(group->config);
+        asio::post(impl->workers, [impl, name, json, done, g = std::move(group).value()]() mutable {
+            auto r = impl->store->createNodeGroup(name, json);
+            if (!r)
+                return done->set_value(unexpected(r.error()));
+            asio::post(impl->strand, [impl, name, done, g = std::move(g)]() mutable {
+                impl->groups.emplace(name, std::move(g));
+                impl->emit({0,
+                            0,
+                            EventKind::NodeGroupChanged,
+                            name,
+                            {},
+                            {},
+                            {},
+                            "node group " + name + " created",
+                            {{"change", "created"}}});
+                impl->publish();
+                done->set_value({});
+                impl->reconcile();
+            });
+        });
+    });
+}
+
+CommandResult ControlCore::updateNodeGroup(model::NodeGroupConfig config) {
+    return impl_->command([impl = impl_.get(), config = std::move(config)](auto done) mutable {
+        auto group = impl->makeGroup(std::move(config));
+        if (!group)
+            return done->set_value(unexpected(group.error()));
+        const std::string name = *group->config.name;
+        const auto it = impl->groups.find(name);
+        if (it == impl->groups.end())
+            return done->set_value(fail("not_found", "no node group " + sy::quoted(name)));
+        if (*it->second.config.cloudPlatform != *group->config.cloudPlatform)
+            return done->set_value(fail("invalid", "cloudPlatform cannot change; delete and "
+                                                   "create the node group instead"));
+        // Nodes, memory and decisions carry over; rules and settings take effect on next tick.
+        it->second.config = group->config;
+        it->second.rules = std::move(group->rules);
+        impl->persistConfig(it->second, done);
+        impl->emit({0,
+                    0,
+                    EventKind::NodeGroupChanged,
+                    name,
+                    {},
+                    {},
+                    {},
+                    "node group " + name + " updated",
+                    {{"change", "updated"}}});
+        impl->publish();
+    });
+}
+
+CommandResult ControlCore::deleteNodeGroup(std::string name) {
+    return impl_->command([impl = impl_.get(), name](auto done) {
+        const auto it = impl->groups.find(name);
+        if (it == impl->groups.end())
+            return done->set_value(fail("not_found", "no node group " + sy::quoted(name)));
+        asio::post(impl->workers, [impl, name, done] {
+            auto r = impl->store->deleteNodeGroup(name);
+            if (!r && r.error().code != "not_found")
+                return done->set_value(r);
+            asio::post(impl->strand, [impl, name, done] {
+                auto& g = impl->groups.at(name);
+                g.deleting = true;
+                for (auto& [id, n] : g.nodes)
+                    impl->observe(g, n, scaling::NodeObservation::DestroyRequested, impl->now());
+                impl->emit({0,
+                            0,
+                            EventKind::NodeGroupChanged,
+                            name,
+                            {},
+                            {},
+                            {},
+                            "node group " + name + " deleted; destroying its nodes",
+                            {{"change", "deleted"}}});
+                impl->publish();
+                done->set_value({});
+                impl->reconcile();
+            });
+        });
+    });
+}
+
+CommandResult ControlCore::setPaused(std::string name, bool paused) {
+    return impl_->command([impl = impl_.get(), name, paused](auto done) {
+        const auto it = impl->groups.find(name);
+        if (it == impl->groups.end() || it->second.deleting)
+            return done->set_value(fail("not_found", "no node group " + sy::quoted(name)));
+        it->second.config.isScalingPaused = paused;
+        impl->persistConfig(it->second, done);
+        impl->emit({0,
+                    0,
+                    EventKind::NodeGroupChanged,
+                    name,
+                    {},
+                    {},
+                    {},
+                    "scaling of " + name + (paused ? " paused" : " resumed"),
+                    {{"change", paused ? "paused" : "resumed"}}});
+        impl->publish();
+    });
+}
+
+CommandResult ControlCore::drainNode(std::string group, std::string nodeId) {
+    return impl_->command([impl = impl_.get(), group, nodeId](auto done) {
+        const auto g = impl->groups.find(group);
+        if (g == impl->groups.end())
+            return done->set_value(fail("not_found", "no node group " + sy::quoted(group)));
+        const auto n = g->second.nodes.find(nodeId);
+        if (n == g->second.nodes.end() || n->second.gone)
+            return done->set_value(
+                fail("not_found", "no node " + sy::quoted(nodeId) + " in " + sy::quoted(group)));
+        if (n->second.life.state != model::NodeState::InService)
+            return done->set_value(
+                fail("conflict", "node " + nodeId + " is " +
+                                     std::string(model::toString(n->second.life.state)) +
+                                     ", only INSERVICE nodes can drain"));
+        impl->observe(g->second, n->second, scaling::NodeObservation::DrainRequested, impl->now());
+        impl->publish();
+        done->set_value({});
+    });
+}
+
+CommandResult ControlCore::manualScale(std::string group, std::string subGroup, std::string role,
+                                       int nodeCount) {
+    return impl_->command([impl = impl_.get(), group, subGroup, role, nodeCount](auto done) {
+        const auto g = impl->groups.find(group);
+        if (g == impl->groups.end())
+            return done->set_value(fail("not_found", "no node group " + sy::quoted(group)));
+        for (auto& rule : g->second.rules) {
+            if (rule.subGroup != subGroup || rule.role != role)
+                continue;
+            if (!rule.manual)
+                return done->set_value(fail("invalid", "role " + role +
+                                                           " is not MANUAL; its "
+                                                           "rules scale it"));
+            if (nodeCount < 0 || nodeCount > 1024)
+                return done->set_value(fail("invalid", "nodeCount must be 0..1024"));
+            rule.manualCount = nodeCount;
+            done->set_value({});
+            impl->reconcile();
+            return;
+        }
+        done->set_value(fail("not_found", "no rule for role " + sy::quoted(role) +
+                                              " in sub-group " + sy::quoted(subGroup)));
+    });
+}
+
+} // namespace sy::engine

@@ -1,0 +1,83 @@
+#pragma once
+// ControlCore: the one public face of the core. It owns an io_context thread whose strand owns
+// all cluster state, the state store, the providers, the node state machine and the autoscaler,
+// and runs the level-triggered reconcile loop. Readers take immutable snapshots; commands are
+// posted to the strand and complete through a future with a typed error; events are delivered
+// on the core's thread (hop to your own thread before touching anything of yours).
+
+#include "core/engine/clustersnapshot.h"
+#include "core/engine/event.h"
+#include "core/model/nodegroup.h"
+#include "core/providers/provider.h"
+#include "core/scaling/autoscaler.h"
+#include "core/scaling/nodestatemachine.h"
+#include "core/util/result.h"
+
+#include <chrono>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sy::store {
+class StateStore;
+}
+
+namespace sy::engine {
+
+struct CoreOptions {
+    std::string dataDir;                         // holds switchyard.db
+    std::chrono::milliseconds tick{1000};        // reconcile loop
+    std::chrono::milliseconds pollInterval{500}; // node stats polls
+    scaling::ScalingPolicy scaling;
+    scaling::NodeTimeouts timeouts;
+    std::function<std::int64_t()> clock; // epoch ms; default: system clock
+    std::uint64_t seed = 0;              // node ids and routing shuffles; 0: from the clock
+    std::map<std::string, std::shared_ptr<providers::Provider>> providers; // by cloudPlatform
+};
+
+// Error codes of commands: "invalid", "not_found", "exists", "conflict", "no_provider",
+// "storage", "stopped".
+using CommandResult = std::future<Result<void>>;
+
+class ControlCore {
+public:
+    // Opens the store in options.dataDir and loads desired state. Nothing runs until start().
+    static Result<std::unique_ptr<ControlCore>> open(CoreOptions options);
+    ~ControlCore(); // stops; nodes keep running (they belong to the providers)
+    ControlCore(const ControlCore&) = delete;
+    ControlCore& operator=(const ControlCore&) = delete;
+
+    void start();
+    void stop();
+
+    SnapshotPtr snapshot() const;
+
+    // Events after `afterSequence` still in the ring (the last few thousand), oldest first.
+    std::vector<Event> eventsSince(std::uint64_t afterSequence) const;
+    using Listener = std::function<void(const Event&)>;
+    // Called on the core's thread for every new event. Returns an id for unsubscribe().
+    int subscribe(Listener listener);
+    void unsubscribe(int id);
+
+    CommandResult createNodeGroup(model::NodeGroupConfig config);
+    CommandResult updateNodeGroup(model::NodeGroupConfig config);
+    CommandResult deleteNodeGroup(std::string name);
+    CommandResult setPaused(std::string name, bool paused);
+    CommandResult drainNode(std::string nodeGroup, std::string nodeId);
+    // MANUAL roles only: the desired node count of a SubGroup x Role.
+    CommandResult manualScale(std::string nodeGroup, std::string subGroup, std::string role,
+                              int nodeCount);
+
+    store::StateStore& store();
+
+    struct Impl;
+
+private:
+    explicit ControlCore(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace sy::engine
