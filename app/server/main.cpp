@@ -3,7 +3,9 @@
 #include "app/server/serveroptions.h"
 #include "core/api/httpserver.h"
 #include "core/api/router.h"
-#include "core/store/sqlitestore.h"
+#include "core/engine/controlcore.h"
+#include "core/model/nodegroupcodec.h"
+#include "core/providers/simulatedprovider.h"
 
 #include <csignal>
 #include <cstdio>
@@ -12,6 +14,37 @@
 #include <pthread.h>
 
 namespace {
+
+// The demo node group of `--demo`: simulated origins and edges under a steady synthetic load,
+// so a fresh install shows a cluster that scales without any media server installed.
+constexpr const char* kDemoGroup = R"json({
+  "name": "demo", "description": "Simulated demo cluster (switchyard-server --demo)",
+  "cloudPlatform": "SIMULATED", "shuffleSizeExpression": "1",
+  "roles": {
+    "origin": {"name": "origin", "capabilities": ["PUBLISH"]},
+    "edge": {"name": "edge", "capabilities": ["SUBSCRIBE"], "parentRoleName": "origin",
+             "parentCardinality": "GLOBAL"}},
+  "groups": {"local": {"subGroupName": "local", "rulesByRole": {
+    "origin": {"min": 1, "max": 3, "increment": 1,
+               "outExpression": "avg(connections.publisher) > 12",
+               "inExpression": "avg(connections.publisher) < 2",
+               "capacityRankingExpression": "connections.publisher",
+               "capacityLimitExpression": "20"},
+    "edge": {"min": 2, "max": 8, "increment": 1,
+             "outExpression": "avg(connections.subscriber) > 120",
+             "inExpression": "avg(connections.subscriber) < 20",
+             "capacityRankingExpression": "connections.subscriber",
+             "capacityLimitExpression": "200"}}}}})json";
+
+sy::Result<void> startDemo(sy::engine::ControlCore& core, sy::providers::SimulatedProvider& sim) {
+    sim.setLoad("demo", {6, 420});
+    if (core.snapshot()->group("demo"))
+        return {};
+    auto config = sy::model::parseNodeGroup(std::string_view(kDemoGroup));
+    if (!config)
+        return sy::fail("invalid", sy::model::describe(config.error()));
+    return core.createNodeGroup(std::move(config).value()).get();
+}
 
 sy::api::Router makeRouter() {
     sy::api::Router router;
@@ -51,6 +84,9 @@ int main(int argc, char** argv) {
         return 0;
     }
 
+    // Before any thread exists (the core's pool starts in open()), so that all inherit the mask.
+    const sigset_t stopSignals = blockStopSignals();
+
     std::error_code ec;
     std::filesystem::create_directories(options->dataDir, ec);
     if (ec) {
@@ -62,14 +98,18 @@ int main(int argc, char** argv) {
                                  std::filesystem::perm_options::replace, ec);
 
     // Desired state lives in the data directory; a store that cannot open stops the start-up
-    // here, before anything listens.
-    auto store = sy::store::SqliteStore::open(options->dataDir + "/switchyard.db");
-    if (!store) {
-        std::cerr << "switchyard-server: " << store.error().message << "\n";
+    // here, before anything listens. LOCAL (nginx-rtmp nodes) joins the providers with the
+    // node driver (issue 3).
+    auto simulated = std::make_shared<sy::providers::SimulatedProvider>();
+    sy::engine::CoreOptions coreOptions;
+    coreOptions.dataDir = options->dataDir;
+    coreOptions.providers["SIMULATED"] = simulated;
+    auto core = sy::engine::ControlCore::open(std::move(coreOptions));
+    if (!core) {
+        std::cerr << "switchyard-server: " << core.error().message << "\n";
         return 1;
     }
 
-    const sigset_t stopSignals = blockStopSignals();
     const sy::api::Router router = makeRouter();
     sy::api::ServerOptions http;
     http.address = options->listenAddress;
@@ -86,10 +126,22 @@ int main(int argc, char** argv) {
               << server.port() << "/as/v1 (data in " << options->dataDir << ")"
               << (options->demo ? " [demo]" : "") << std::endl;
 
+    (*core)->start();
+    if (options->demo) {
+        if (auto demo = startDemo(**core, *simulated); !demo) {
+            std::cerr << "switchyard-server: demo node group: " << demo.error().message << "\n";
+            return 1;
+        }
+        std::cout << "demo node group 'demo' (SIMULATED): 1 origin and 2 to 8 edges under a "
+                     "synthetic load"
+                  << std::endl;
+    }
+
     int sig = 0;
     sigwait(&stopSignals, &sig);
     std::cout << "switchyard-server: " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
               << " received, stopping" << std::endl;
     server.stop();
+    (*core)->stop(); // nodes keep running; a restarted server re-adopts them
     return 0;
 }

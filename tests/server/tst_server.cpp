@@ -3,6 +3,7 @@
 // SIGTERM and SIGINT. The router's behaviour is also tested without sockets.
 
 #include "core/api/router.h"
+#include "core/store/sqlitestore.h"
 #include "tests/support/rawhttp.h"
 
 #include "tests/support/jsontest.h"
@@ -90,6 +91,7 @@ private slots:
     void badOptionsAreRefused_data();
     void badOptionsAreRefused();
     void busyPortIsReported();
+    void demoRunsASimulatedNodeGroup();
 };
 
 void TestServer::routerMatchesAndReportsErrorsAsJson() {
@@ -260,6 +262,37 @@ void TestServer::busyPortIsReported() {
     const QString err = QString::fromUtf8(second.readAllStandardError());
     QVERIFY2(err.contains(QStringLiteral("cannot listen on 127.0.0.1:%1").arg(port)),
              qPrintable(err));
+}
+
+void TestServer::demoRunsASimulatedNodeGroup() {
+    QTemporaryDir dir;
+    {
+        ServerProcess server(dir.path(), {QStringLiteral("--demo")});
+        QVERIFY(server.waitForPort() != 0);
+        QTRY_VERIFY_WITH_TIMEOUT(server.output().contains(QStringLiteral("demo node group")),
+                                 10000);
+        // The demo's nodes are created through the journal: wait for all three.
+        auto created = [&] {
+            auto store = sy::store::SqliteStore::open(
+                dir.filePath(QStringLiteral("switchyard.db")).toStdString());
+            if (!store)
+                return 0;
+            auto intents = (*store)->intentsFor("demo");
+            int done = 0;
+            if (intents)
+                for (const auto& i : *intents)
+                    done += i.action == "create_node" && i.state == sy::store::IntentState::Done;
+            return done;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(created(), 3, 10000);
+        ::kill(static_cast<pid_t>(server.process().processId()), SIGTERM);
+        QVERIFY(server.process().waitForFinished(10000));
+        QCOMPARE(server.process().exitCode(), 0);
+    }
+    auto store =
+        sy::store::SqliteStore::open(dir.filePath(QStringLiteral("switchyard.db")).toStdString());
+    QVERIFY(store.ok());
+    QVERIFY((*store)->getNodeGroup("demo").ok());
 }
 
 QTEST_GUILESS_MAIN(TestServer)
