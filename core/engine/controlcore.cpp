@@ -154,11 +154,24 @@ void ControlCore::Impl::emit(Event e) {
         l(e);
 }
 
+// Many changes land in one batch (a poll round, a tick, a burst of provider completions):
+// snapshots are built once per batch, after the strand has drained what is queued.
+void ControlCore::Impl::requestPublish() {
+    if (publishQueued)
+        return;
+    publishQueued = true;
+    asio::post(strand, [this] {
+        publishQueued = false;
+        publish();
+    });
+}
+
 void ControlCore::Impl::publish() {
     auto snap = std::make_shared<ClusterSnapshot>();
     snap->version = ++snapshotVersion;
     snap->timeMs = now();
     snap->observed = observed;
+    snap->lastTickMicros = lastTickMicros;
     for (const auto& [name, g] : groups) {
         NodeGroupView view;
         view.config = g.config;
@@ -281,7 +294,7 @@ CommandResult ControlCore::createNodeGroup(model::NodeGroupConfig config) {
                             {},
                             "node group " + name + " created",
                             {{"change", "created"}}});
-                impl->publish();
+                impl->requestPublish();
                 done->set_value({});
                 impl->reconcile();
             });
@@ -314,7 +327,7 @@ CommandResult ControlCore::updateNodeGroup(model::NodeGroupConfig config) {
                     {},
                     "node group " + name + " updated",
                     {{"change", "updated"}}});
-        impl->publish();
+        impl->requestPublish();
     });
 }
 
@@ -341,7 +354,7 @@ CommandResult ControlCore::deleteNodeGroup(std::string name) {
                             {},
                             "node group " + name + " deleted; destroying its nodes",
                             {{"change", "deleted"}}});
-                impl->publish();
+                impl->requestPublish();
                 done->set_value({});
                 impl->reconcile();
             });
@@ -365,7 +378,7 @@ CommandResult ControlCore::setPaused(std::string name, bool paused) {
                     {},
                     "scaling of " + name + (paused ? " paused" : " resumed"),
                     {{"change", paused ? "paused" : "resumed"}}});
-        impl->publish();
+        impl->requestPublish();
     });
 }
 
@@ -384,7 +397,7 @@ CommandResult ControlCore::drainNode(std::string group, std::string nodeId) {
                                      std::string(model::toString(n->second.life.state)) +
                                      ", only INSERVICE nodes can drain"));
         impl->observe(g->second, n->second, scaling::NodeObservation::DrainRequested, impl->now());
-        impl->publish();
+        impl->requestPublish();
         done->set_value({});
     });
 }

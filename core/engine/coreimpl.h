@@ -78,6 +78,8 @@ struct ControlCore::Impl {
     int pollsInFlight = 0;
     std::mt19937_64 random;
     std::uint64_t snapshotVersion = 0;
+    bool publishQueued = false;
+    std::int64_t lastTickMicros = 0;
 
     // Shared with readers.
     mutable std::mutex publishMutex;
@@ -91,7 +93,8 @@ struct ControlCore::Impl {
 
     // controlcore.cpp
     void emit(Event e);
-    void publish();
+    void publish();        // builds a snapshot now
+    void requestPublish(); // builds one after the current batch (coalesced)
     Result<LiveGroup> makeGroup(model::NodeGroupConfig config) const;
     template <class F>
     CommandResult command(F f);

@@ -7,6 +7,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include <chrono>
 #include <set>
 
 namespace sy::engine {
@@ -114,7 +115,7 @@ void ControlCore::Impl::pollNodes() {
                 applyReports(name, std::move(reports));
                 if (pollsInFlight == 0 && !observed) {
                     observed = true; // destructive actions are allowed from now on
-                    publish();
+                    requestPublish();
                 }
             });
         });
@@ -158,12 +159,13 @@ void ControlCore::Impl::applyReports(const std::string& name,
                 n.view.limit = rule.limit ? rule.limit->evaluate(row) : 0.0;
             }
     }
-    publish();
+    requestPublish();
 }
 
 // ---- the tick ----
 
 void ControlCore::Impl::reconcile() {
+    const auto started = std::chrono::steady_clock::now();
     const std::int64_t t = now();
     for (auto& [name, g] : groups) {
         for (auto& [id, n] : g.nodes)
@@ -177,7 +179,10 @@ void ControlCore::Impl::reconcile() {
         std::erase_if(nodes, [](const auto& kv) { return kv.second.gone; });
         it = it->second.deleting && nodes.empty() ? groups.erase(it) : std::next(it);
     }
-    publish();
+    lastTickMicros = std::chrono::duration_cast<std::chrono::microseconds>(
+                         std::chrono::steady_clock::now() - started)
+                         .count();
+    requestPublish();
 }
 
 void ControlCore::Impl::stepNode(LiveGroup& g, LiveNode& n, std::int64_t t) {
@@ -368,13 +373,13 @@ void ControlCore::Impl::startCreate(const std::string& group, const std::string&
                       id,
                       "creating " + id + " failed: " + made.error().message,
                       {}});
-                publish();
+                requestPublish();
                 return;
             }
             node.view.endpoint = *made;
             node.created = true;
             observe(git->second, node, NodeObservation::ProviderCreated, now());
-            publish();
+            requestPublish();
         });
     });
 }
@@ -394,7 +399,7 @@ void ControlCore::Impl::startLink(const std::string& group, const std::string& n
             node.linked = r.ok();
             if (node.linked)
                 observe(git->second, node, NodeObservation::ParentsLinked, now());
-            publish();
+            requestPublish();
         });
     });
 }
@@ -439,7 +444,7 @@ void ControlCore::Impl::startDestroy(const std::string& group, const std::string
                       "destroying " + nodeId + " failed: " + r.error().message,
                       {}});
             }
-            publish();
+            requestPublish();
         });
     });
 }
@@ -538,7 +543,7 @@ void ControlCore::Impl::startAdopt(const std::string& group, const std::string& 
                       id + " re-adopted after restart",
                       {}});
             }
-            publish();
+            requestPublish();
         });
     });
 }

@@ -1,0 +1,163 @@
+#include "core/nodes/nginxconfigtemplate.h"
+
+#include "core/nodes/resourcelocator.h"
+#include "core/util/strings.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+#include <utility>
+
+namespace sy::nodes {
+
+namespace {
+
+constexpr std::string_view kBegin = "#@BEGIN_APPLICATION@\n";
+constexpr std::string_view kEnd = "#@END_APPLICATION@\n";
+
+// The flashVer that a relay pull announces, so that /stat on the parent can tell a child node's
+// relay from a viewer (see NginxStatParser).
+constexpr std::string_view kRelayFlashVer = "ngx-relay";
+
+void replaceAll(std::string& text, std::string_view key, std::string_view value) {
+    for (auto pos = text.find(key); pos != std::string::npos;
+         pos = text.find(key, pos + value.size()))
+        text.replace(pos, key.size(), value);
+}
+
+// A leftover @NAME@ means the template asks for something this code does not provide.
+Result<void> checkNoPlaceholderLeft(const std::string& text) {
+    for (auto at = text.find('@'); at != std::string::npos; at = text.find('@', at + 1)) {
+        auto end = at + 1;
+        while (end < text.size() && ((text[end] >= 'A' && text[end] <= 'Z') || text[end] == '_'))
+            ++end;
+        if (end > at + 1 && end < text.size() && text[end] == '@')
+            return fail("bad_template",
+                        "nginx template: unknown placeholder " + text.substr(at, end - at + 1));
+    }
+    return {};
+}
+
+std::string roleDirectives(const NodeSpec& spec, const std::string& app) {
+    if (spec.kind == NodeKind::Origin)
+        return "            # origin: accepts publishers";
+    std::string out = "            # " + std::string(toString(spec.kind)) +
+                      ": only the first pull is ever tried; on_play redirects reach the others\n";
+    for (int port : spec.parentRtmpPorts)
+        out += "            pull rtmp://127.0.0.1:" + std::to_string(port) + "/" + app +
+               " flashVer=" + std::string(kRelayFlashVer) + ";\n";
+    // Clients may not publish here; the local side of a pull is not refused by this.
+    out += "            deny publish all;";
+    return out;
+}
+
+std::string callbacks(const NodeSpec& spec) {
+    if (spec.callbackBaseUrl.empty())
+        return "            # no callbacks";
+    auto base = spec.callbackBaseUrl;
+    while (base.ends_with('/'))
+        base.pop_back();
+    base += "/" + spec.nodeId + "/";
+    return "            notify_method post;\n"
+           "            on_publish " +
+           base +
+           "publish;\n"
+           "            on_play " +
+           base +
+           "play;\n"
+           "            on_done " +
+           base + "done;";
+}
+
+} // namespace
+
+Result<NginxConfigTemplate> NginxConfigTemplate::fromText(std::string text) {
+    const auto begin = text.find(kBegin);
+    const auto end = begin == std::string::npos ? begin : text.find(kEnd, begin);
+    if (begin == std::string::npos || end == std::string::npos)
+        return fail("bad_template", "nginx template: needs a #@BEGIN_APPLICATION@ line followed by "
+                                    "a #@END_APPLICATION@ line");
+    NginxConfigTemplate t;
+    t.head_ = text.substr(0, begin);
+    t.application_ = text.substr(begin + kBegin.size(), end - begin - kBegin.size());
+    t.tail_ = text.substr(end + kEnd.size());
+    return t;
+}
+
+Result<NginxConfigTemplate> NginxConfigTemplate::load(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        return fail("bad_template", "cannot read nginx template " + sy::quoted(file.string()));
+    std::ostringstream text;
+    text << in.rdbuf();
+    return fromText(std::move(text).str());
+}
+
+Result<NginxConfigTemplate> NginxConfigTemplate::loadDefault() {
+    auto file = ResourceLocator::find("nginx/node.conf.in");
+    if (!file)
+        return sy::unexpected(std::move(file).error());
+    return load(*file);
+}
+
+Result<std::string> NginxConfigTemplate::render(const NodeSpec& spec,
+                                                const std::filesystem::path& rtmpModule) const {
+    if (auto ok = validate(spec); !ok)
+        return sy::unexpected(ok.error());
+    if (!rtmpModule.is_absolute() || !isConfigSafeToken(rtmpModule.string()))
+        return fail("invalid_node_spec",
+                    "rtmpModule: " + sy::quoted(rtmpModule.string()) +
+                        " must be an absolute path without spaces, quotes or ';'");
+    std::string text = head_;
+    for (const auto& app : spec.applications) {
+        std::string section = application_;
+        replaceAll(section, "@APP@", app);
+        replaceAll(section, "@ROLE_DIRECTIVES@", roleDirectives(spec, app));
+        replaceAll(section, "@CALLBACKS@", callbacks(spec));
+        text += section;
+    }
+    text += tail_;
+    replaceAll(text, "@NODE_ID@", spec.nodeId);
+    replaceAll(text, "@ROLE@", toString(spec.kind));
+    replaceAll(text, "@RTMP_MODULE@", rtmpModule.string());
+    replaceAll(text, "@RTMP_PORT@", std::to_string(spec.rtmpPort));
+    replaceAll(text, "@HTTP_PORT@", std::to_string(spec.httpPort));
+    if (auto ok = checkNoPlaceholderLeft(text); !ok)
+        return sy::unexpected(ok.error());
+    return text;
+}
+
+Result<std::filesystem::path> writeNodeConfig(const NodeSpec& spec, std::string_view text,
+                                              std::string_view fileName) {
+    if (auto ok = validate(spec); !ok)
+        return sy::unexpected(ok.error());
+    if (!sy::isSafeName(fileName))
+        return fail("invalid_node_spec",
+                    "config file name " + sy::quoted(fileName) + " is not a safe name");
+    std::error_code ec;
+    for (const char* sub : {"conf", "logs", "temp"}) {
+        std::filesystem::create_directories(spec.prefixDir / sub, ec);
+        if (ec)
+            return fail("io_error", "cannot create " + sy::quoted((spec.prefixDir / sub).string()) +
+                                        ": " + ec.message());
+    }
+    const auto file = spec.prefixDir / "conf" / std::string(fileName);
+    auto tmp = file;
+    tmp += ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        out.flush();
+        if (!out)
+            return fail("io_error", "cannot write " + sy::quoted(tmp.string()));
+    }
+    std::filesystem::rename(tmp, file, ec);
+    if (ec)
+        return fail("io_error", "cannot rename " + sy::quoted(tmp.string()) + ": " + ec.message());
+    return file;
+}
+
+} // namespace sy::nodes
