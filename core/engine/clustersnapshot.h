@@ -44,7 +44,7 @@ struct NodeGroupView {
 struct ClusterSnapshot {
     std::uint64_t version = 0;
     std::int64_t timeMs = 0;
-    bool observed = false; // the first full observation after start has been made
+    bool observed = false;           // the first full observation after start has been made
     std::int64_t lastTickMicros = 0; // how long the last reconcile tick took
     std::map<std::string, NodeGroupView> groups;
 

@@ -34,6 +34,7 @@ struct CompiledRule {
 
 struct LiveNode {
     NodeView view;
+    std::vector<double> metricRow; // view.metrics by catalog slot, filled on each report
     scaling::NodeLifecycle life;
     providers::NodeSpec spec;
     bool busy = false;          // a provider job for this node is under way

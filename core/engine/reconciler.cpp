@@ -7,6 +7,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 
@@ -149,14 +150,14 @@ void ControlCore::Impl::applyReports(const std::string& name,
         n.view.metrics = std::move(r.metrics);
         n.view.streams = std::move(r.streams);
         n.view.lastReportMs = t;
-        std::vector<double> row(catalog.size(), 0.0);
+        n.metricRow.assign(catalog.size(), 0.0);
         for (const auto& [metric, value] : n.view.metrics)
             if (auto slot = catalog.slotOf(metric))
-                row[*slot] = value;
+                n.metricRow[*slot] = value;
         for (const auto& rule : g.rules)
             if (rule.subGroup == n.view.subGroup && rule.role == n.view.role) {
-                n.view.ranking = rule.ranking ? rule.ranking->evaluate(row) : 0.0;
-                n.view.limit = rule.limit ? rule.limit->evaluate(row) : 0.0;
+                n.view.ranking = rule.ranking ? rule.ranking->evaluate(n.metricRow) : 0.0;
+                n.view.limit = rule.limit ? rule.limit->evaluate(n.metricRow) : 0.0;
             }
     }
     requestPublish();
@@ -224,6 +225,11 @@ void ControlCore::Impl::stepNode(LiveGroup& g, LiveNode& n, std::int64_t t) {
 
 void ControlCore::Impl::scale(LiveGroup& g, std::int64_t t) {
     const auto& catalog = expr::MetricCatalog::standard();
+    // One pass to group the nodes by rule, so a tick stays linear in the number of nodes.
+    std::map<std::string, std::vector<const LiveNode*>> byRule;
+    for (const auto& [id, n] : g.nodes)
+        if (!n.gone)
+            byRule[ruleKey(n.view.subGroup, n.view.role)].push_back(&n);
     std::vector<scaling::ScalingDecision> decisions;
     for (const auto& rule : g.rules) {
         scaling::ScalingInput in;
@@ -237,11 +243,12 @@ void ControlCore::Impl::scale(LiveGroup& g, std::int64_t t) {
         in.manual = rule.manual && rule.manualCount < 0;
         in.paused = g.paused();
         expr::NodeMetricsTable table(catalog.size());
-        for (const auto& [id, n] : g.nodes) {
-            if (n.gone || n.view.subGroup != rule.subGroup || n.view.role != rule.role)
-                continue;
+        const auto& members = byRule[ruleKey(rule.subGroup, rule.role)];
+        table.reserve(members.size());
+        for (const LiveNode* node : members) {
+            const LiveNode& n = *node;
             scaling::ScalingNode sn{
-                id, n.life.state, n.view.ranking,
+                n.view.nodeId, n.life.state, n.view.ranking,
                 static_cast<std::int64_t>(n.view.metrics.count("connections.client")
                                               ? n.view.metrics.at("connections.client")
                                               : 0),
@@ -249,9 +256,7 @@ void ControlCore::Impl::scale(LiveGroup& g, std::int64_t t) {
             if (n.life.state == NodeState::InService && n.view.lastReportMs > 0) {
                 sn.metricsRow = static_cast<std::int64_t>(table.rows());
                 auto row = table.appendRow();
-                for (const auto& [metric, value] : n.view.metrics)
-                    if (auto slot = catalog.slotOf(metric))
-                        row[*slot] = value;
+                std::copy(n.metricRow.begin(), n.metricRow.end(), row.begin());
             }
             in.nodes.push_back(std::move(sn));
         }
