@@ -6,6 +6,7 @@
 #include "core/model/metrictree.h"
 #include "core/model/nodegroup.h"
 #include "core/providers/provider.h"
+#include "core/routing/routingtable.h"
 #include "core/scaling/autoscaler.h"
 
 #include <cstdint>
@@ -39,6 +40,8 @@ struct NodeGroupView {
     bool simulated = false;
     std::vector<NodeView> nodes;
     std::vector<scaling::ScalingDecision> lastDecisions; // one per leaf SubGroup x Role
+    // Publish and subscribe selection of this snapshot (reference §6), built once per snapshot.
+    std::shared_ptr<const routing::RoutingTable> routing;
 };
 
 struct ClusterSnapshot {

@@ -178,6 +178,7 @@ void ControlCore::Impl::publish() {
         view.paused = g.paused();
         view.simulated = g.provider && g.provider->platform() == "SIMULATED";
         view.lastDecisions = g.lastDecisions;
+        view.routing = routing::RoutingTable::build(g.config, routableNodes(g), g.shuffle);
         for (const auto& [id, n] : g.nodes) {
             if (n.gone)
                 continue;
@@ -244,6 +245,12 @@ Result<LiveGroup> ControlCore::Impl::makeGroup(model::NodeGroupConfig config) co
             }
             g.rules.push_back(std::move(c));
         }
+    }
+    if (config.shuffleSizeExpression) {
+        auto e = expr::ShuffleSizeExpression::parse(*config.shuffleSizeExpression);
+        if (!e)
+            return fail("invalid", "shuffleSizeExpression: " + e.error().message);
+        g.shuffle.emplace(std::move(e).value());
     }
     g.config = std::move(config);
     return g;
@@ -317,6 +324,7 @@ CommandResult ControlCore::updateNodeGroup(model::NodeGroupConfig config) {
         // Nodes, memory and decisions carry over; rules and settings take effect on next tick.
         it->second.config = group->config;
         it->second.rules = std::move(group->rules);
+        it->second.shuffle = std::move(group->shuffle);
         impl->persistConfig(it->second, done);
         impl->emit({0,
                     0,

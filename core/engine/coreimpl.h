@@ -5,6 +5,8 @@
 #include "core/engine/controlcore.h"
 #include "core/expr/capacityexpression.h"
 #include "core/expr/scaleexpression.h"
+#include "core/expr/shufflesizeexpression.h"
+#include "core/routing/routablenode.h"
 #include "core/store/statestore.h"
 
 #include <boost/asio/io_context.hpp>
@@ -50,6 +52,7 @@ struct LiveGroup {
     std::shared_ptr<providers::Provider> provider;
     std::map<std::string, LiveNode> nodes;
     std::vector<CompiledRule> rules;
+    std::optional<expr::ShuffleSizeExpression> shuffle;
     std::map<std::string, scaling::ScalingMemory> memory; // by "sg/role"
     std::map<std::string, std::string> lastDecisionKey;   // to log decisions when they change
     std::vector<scaling::ScalingDecision> lastDecisions;
@@ -115,6 +118,8 @@ struct ControlCore::Impl {
     void startCreate(const std::string& group, const std::string& nodeId);
     void startDestroy(const std::string& group, const std::string& nodeId);
     void startLink(const std::string& group, const std::string& nodeId);
+    void assignParents(LiveGroup& g);
+    std::vector<routing::RoutableNode> routableNodes(const LiveGroup& g) const;
     void observe(LiveGroup& g, LiveNode& n, scaling::NodeObservation what, std::int64_t t);
     void noteRoutable(LiveGroup& g, LiveNode& n, const scaling::Transition& change);
     Result<void> adoptFromJournal(); // in open(), before the loop runs

@@ -4,6 +4,8 @@
 
 #include "core/engine/coreimpl.h"
 #include "core/expr/metriccatalog.h"
+#include "core/routing/parentassignment.h"
+#include "core/util/strings.h"
 
 #include <boost/asio/post.hpp>
 
@@ -163,12 +165,70 @@ void ControlCore::Impl::applyReports(const std::string& name,
     requestPublish();
 }
 
+// ---- parents: recomputed on every tick, applied where they changed ----
+
+std::vector<routing::RoutableNode> ControlCore::Impl::routableNodes(const LiveGroup& g) const {
+    std::map<std::string, std::vector<std::string>> zoneOf;
+    for (const auto& leaf : model::leafSubGroups(g.config)) {
+        std::vector<std::string> path;
+        for (auto part : split(leaf.zonePath, '/'))
+            path.emplace_back(part);
+        zoneOf[leaf.group->subGroupName.value_or(leaf.zonePath)] = std::move(path);
+    }
+    std::vector<routing::RoutableNode> out;
+    out.reserve(g.nodes.size());
+    for (const auto& [id, n] : g.nodes) {
+        if (n.gone)
+            continue;
+        routing::RoutableNode r;
+        r.nodeId = id;
+        r.subGroup = n.view.subGroup;
+        r.zonePath = zoneOf[n.view.subGroup];
+        r.role = n.view.role;
+        r.capabilities = n.spec.capabilities;
+        r.state = n.life.state;
+        r.draining = n.life.state == NodeState::SoftSunset || n.life.state == NodeState::HardSunset;
+        r.serverAddress = n.view.endpoint.address;
+        r.rtmpPort = n.view.endpoint.rtmpPort;
+        r.parents = n.view.parents;
+        r.ranking = n.view.ranking;
+        r.limit = n.view.limit;
+        for (const auto& s : n.view.streams)
+            r.streams.push_back(
+                {s.guid,
+                 s.publishing ? routing::CarriedAs::Publishing : routing::CarriedAs::Relayed,
+                 s.viewers});
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+void ControlCore::Impl::assignParents(LiveGroup& g) {
+    const auto parents = routing::assignParents(g.config, routableNodes(g));
+    for (const auto& [child, ids] : parents) {
+        const auto it = g.nodes.find(child);
+        if (it == g.nodes.end() || ids == it->second.view.parents)
+            continue;
+        LiveNode& n = it->second;
+        std::vector<std::string> addresses;
+        for (const auto& id : ids)
+            if (const auto p = g.nodes.find(id); p != g.nodes.end())
+                addresses.push_back(p->second.view.endpoint.address + ":" +
+                                    std::to_string(p->second.view.endpoint.rtmpPort));
+        n.view.parents = ids;
+        n.spec.parentAddresses = std::move(addresses);
+        if (n.created)
+            n.linked = false; // the running node learns its new parents on the next tick
+    }
+}
+
 // ---- the tick ----
 
 void ControlCore::Impl::reconcile() {
     const auto started = std::chrono::steady_clock::now();
     const std::int64_t t = now();
     for (auto& [name, g] : groups) {
+        assignParents(g);
         for (auto& [id, n] : g.nodes)
             stepNode(g, n, t);
         if (!g.deleting)
@@ -209,8 +269,12 @@ void ControlCore::Impl::stepNode(LiveGroup& g, LiveNode& n, std::int64_t t) {
             startAdopt(*g.config.name, n.view.nodeId);
         return;
     }
-    if (s == NodeState::Requested && !n.busy)
-        startCreate(*g.config.name, n.view.nodeId);
+    const auto& role = g.config.roles->at(n.view.role);
+    const bool waitsForParents = role.parentRoleName && n.spec.parentAddresses.empty();
+    if (s == NodeState::Requested && !n.busy && !waitsForParents)
+        startCreate(*g.config.name, n.view.nodeId); // children wait until a parent serves
+    else if (s == NodeState::InService && !n.busy && !n.linked)
+        startLink(*g.config.name, n.view.nodeId); // parents changed: reconfigure and reload
     else if (s == NodeState::Started && !n.busy && !n.linked)
         startLink(*g.config.name, n.view.nodeId);
     else if (s == NodeState::Started && n.linked)

@@ -21,7 +21,7 @@ void AggregateSet::add(std::size_t slot, double value) {
 }
 
 AggregateSet AggregateSet::fromTable(const NodeMetricsTable& table) {
-    AggregateSet set(table.slots());
+    AggregateSet set(table.slotCount());
     for (std::size_t r = 0; r < table.rows(); ++r) {
         const auto row = table.row(r);
         for (std::size_t s = 0; s < row.size(); ++s)

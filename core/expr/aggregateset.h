@@ -23,8 +23,8 @@ struct Aggregate {
 
 class AggregateSet {
 public:
-    explicit AggregateSet(std::size_t slots)
-        : aggregates_(slots) {}
+    explicit AggregateSet(std::size_t slotCount)
+        : aggregates_(slotCount) {}
     // Aggregates every slot over all rows of `table` (one pass).
     static AggregateSet fromTable(const NodeMetricsTable& table);
 

@@ -40,7 +40,7 @@ public:
     void evaluate(const NodeMetricsTable& nodes, std::span<double> out) const;
 
     // Catalog slots the expression reads, in order of first use.
-    const std::vector<std::size_t>& referencedSlots() const { return tree_.slots; }
+    const std::vector<std::size_t>& referencedSlots() const { return tree_.metricSlots; }
     // Normalised text: single spaces, minimal parentheses, e.g. "min(cpu.process.load * 100, 90)".
     std::string toString() const { return tree_.toString(); }
     const std::string& source() const { return source_; }

@@ -201,7 +201,7 @@ void ExprTree::evaluateRows(const NodeMetricsTable& table, std::span<double> out
     constexpr std::size_t kBlock = 64;
     static const double kZero = 0.0;
     const std::size_t rows = std::min(table.rows(), out.size());
-    const std::size_t stride = table.slots();
+    const std::size_t stride = table.slotCount();
     std::vector<double> columns(nodes.size() * kBlock);
     std::vector<Operand> operands(nodes.size());
     for (std::size_t first = 0; first < rows; first += kBlock) {

@@ -56,7 +56,7 @@ struct Node {
     std::int32_t lhs = -1;    // operand node indices
     std::int32_t rhs = -1;
     std::uint32_t slot = 0; // catalog slot (Metric, aggregates)
-    std::uint32_t ref = 0;  // index of `slot` in ExprTree::slots
+    std::uint32_t ref = 0;  // index of `slot` in ExprTree::metricSlots
     double value = 0;       // Number
 };
 
@@ -96,9 +96,9 @@ inline double apply(Op op, double a, double b) {
 }
 
 struct ExprTree {
-    std::vector<Node> nodes;            // post-order, root last; never empty once parsed
-    std::vector<std::size_t> slots;     // catalog slots referenced, in order of first use
-    std::vector<std::string> slotNames; // parallel to slots, for toString()
+    std::vector<Node> nodes;              // post-order, root last; never empty once parsed
+    std::vector<std::size_t> metricSlots; // catalog slots referenced, in order of first use
+    std::vector<std::string> slotNames;   // parallel to metricSlots, for toString()
 
     const Node& root() const { return nodes.back(); }
     // Canonical text with the fewest parentheses that keep the meaning; parses back to an equal

@@ -12,14 +12,14 @@ namespace sy::expr {
 
 class NodeMetricsTable {
 public:
-    // `slots` is normally MetricCatalog::size(); the table starts with `rows` zero-filled rows.
-    explicit NodeMetricsTable(std::size_t slots, std::size_t rows = 0)
-        : slots_(slots)
+    // `slotCount` is normally MetricCatalog::size(); the table starts with `rows` zero-filled rows.
+    explicit NodeMetricsTable(std::size_t slotCount, std::size_t rows = 0)
+        : slots_(slotCount)
         , rows_(rows)
-        , values_(slots * rows, 0.0) {}
+        , values_(slotCount * rows, 0.0) {}
 
     std::size_t rows() const { return rows_; }
-    std::size_t slots() const { return slots_; }
+    std::size_t slotCount() const { return slots_; }
     bool empty() const { return rows() == 0; }
 
     std::span<const double> row(std::size_t i) const {

@@ -132,15 +132,15 @@ std::int32_t Parser::addMetric(Op op, const Token& name, std::size_t column) {
     const auto slot = catalog_.slotOf(name.text);
     if (!slot)
         failUnknownMetric(name);
-    auto it = std::find(tree_.slots.begin(), tree_.slots.end(), *slot);
-    if (it == tree_.slots.end()) {
-        tree_.slots.push_back(*slot);
+    auto it = std::find(tree_.metricSlots.begin(), tree_.metricSlots.end(), *slot);
+    if (it == tree_.metricSlots.end()) {
+        tree_.metricSlots.push_back(*slot);
         tree_.slotNames.emplace_back(name.text);
-        it = tree_.slots.end() - 1;
+        it = tree_.metricSlots.end() - 1;
     }
     const std::int32_t index = add(op, column);
     tree_.nodes[index].slot = static_cast<std::uint32_t>(*slot);
-    tree_.nodes[index].ref = static_cast<std::uint32_t>(it - tree_.slots.begin());
+    tree_.nodes[index].ref = static_cast<std::uint32_t>(it - tree_.metricSlots.begin());
     return index;
 }
 

@@ -35,11 +35,11 @@ double aggregateValue(Op op, double sum, double min, double max, double count) {
 // not have stay at 0.
 class Accumulators {
 public:
-    Accumulators(const std::vector<std::size_t>& slots, std::size_t stride)
-        : values_(3 * slots.size(), 0.0) {
-        for (std::size_t j = 0; j < slots.size(); ++j)
-            if (slots[j] < stride)
-                columns_.push_back({slots[j], j});
+    Accumulators(const std::vector<std::size_t>& metricSlots, std::size_t stride)
+        : values_(3 * metricSlots.size(), 0.0) {
+        for (std::size_t j = 0; j < metricSlots.size(); ++j)
+            if (metricSlots[j] < stride)
+                columns_.push_back({metricSlots[j], j});
     }
 
     void run(const NodeMetricsTable& nodes) {
@@ -90,7 +90,7 @@ void Accumulators::runFixed(const NodeMetricsTable& nodes) {
         max[j] = -kInf;
     }
     const double* data = nodes.data();
-    const std::size_t stride = nodes.slots();
+    const std::size_t stride = nodes.slotCount();
     for (std::size_t r = 0; r < nodes.rows(); ++r) {
         const double* row = data + r * stride;
         for (std::size_t j = 0; j < K; ++j) {
@@ -136,7 +136,7 @@ Result<ScaleExpression, ParseError> ScaleExpression::parse(std::string_view sour
 }
 
 bool ScaleExpression::evaluate(const NodeMetricsTable& nodes) const {
-    Accumulators acc(tree_.slots, nodes.slots());
+    Accumulators acc(tree_.metricSlots, nodes.slotCount());
     acc.run(nodes);
     const double count = static_cast<double>(nodes.rows());
     return tree_.evaluate([&acc, count](const detail::Node& n) {

@@ -32,7 +32,7 @@ public:
     // Aggregates computed elsewhere, e.g. posted to SM2's /evaluate/scale.
     bool evaluate(const AggregateSet& aggregates) const;
 
-    const std::vector<std::size_t>& referencedSlots() const { return tree_.slots; }
+    const std::vector<std::size_t>& referencedSlots() const { return tree_.metricSlots; }
     std::string toString() const { return tree_.toString(); }
     const std::string& source() const { return source_; }
 
