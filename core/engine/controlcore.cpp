@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <thread>
 
 namespace sy::engine {
 
@@ -192,6 +193,53 @@ void ControlCore::Impl::publish() {
     }
     std::lock_guard lock(publishMutex);
     current = std::move(snap);
+}
+
+// ---- routing ----
+
+namespace {
+
+const NodeGroupView* resolveGroup(const ClusterSnapshot& snap, const std::string& name) {
+    if (name == "default" && snap.groups.size() == 1)
+        return &snap.groups.begin()->second;
+    return snap.group(name);
+}
+
+// One generator per calling thread (API threads answer concurrently), seeded from the core's
+// seed so that a seeded core routes reproducibly on one thread.
+routing::RandomSource& threadRandom(std::uint64_t seed) {
+    thread_local std::optional<routing::RandomSource> random;
+    if (!random)
+        random.emplace(seed ^ std::hash<std::thread::id>{}(std::this_thread::get_id()));
+    return *random;
+}
+
+template <class Request, class Select>
+ControlCore::Selection select(const ControlCore& core, std::uint64_t seed, const std::string& ng,
+                              const Request& request, Select selectFn) {
+    const auto snap = core.snapshot();
+    const NodeGroupView* g = resolveGroup(*snap, ng);
+    if (!g || !g->routing)
+        return unexpected(routing::RoutingError{404, "no node group " + sy::quoted(ng)});
+    return selectFn(*g->routing, request, threadRandom(seed));
+}
+
+} // namespace
+
+ControlCore::Selection ControlCore::selectPublish(const std::string& ng,
+                                                  const routing::PublishRequest& request) const {
+    return select(
+        *this, impl_->options.seed, ng, request,
+        [](const auto& t, const auto& r, auto& rnd) { return routing::selectPublish(t, r, rnd); });
+}
+
+ControlCore::Selection
+ControlCore::selectSubscribe(const std::string& ng,
+                             const routing::SubscribeRequest& request) const {
+    return select(*this, impl_->options.seed, ng, request,
+                  [](const auto& t, const auto& r, auto& rnd) {
+                      return routing::selectSubscribe(t, r, rnd);
+                  });
 }
 
 // ---- commands ----

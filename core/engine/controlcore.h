@@ -9,6 +9,7 @@
 #include "core/engine/event.h"
 #include "core/model/nodegroup.h"
 #include "core/providers/provider.h"
+#include "core/routing/streamrouter.h"
 #include "core/scaling/autoscaler.h"
 #include "core/scaling/nodestatemachine.h"
 #include "core/util/result.h"
@@ -70,6 +71,14 @@ public:
     // MANUAL roles only: the desired node count of a SubGroup x Role.
     CommandResult manualScale(std::string nodeGroup, std::string subGroup, std::string role,
                               int nodeCount);
+
+    // Publish and subscribe selection (reference §6) on the current snapshot, on the caller's
+    // thread: no hop to the core. `default` names the only node group when there is one.
+    using Selection = Result<std::vector<model::StreamLocation>, routing::RoutingError>;
+    Selection selectPublish(const std::string& nodeGroup,
+                            const routing::PublishRequest& request) const;
+    Selection selectSubscribe(const std::string& nodeGroup,
+                              const routing::SubscribeRequest& request) const;
 
     store::StateStore& store();
 

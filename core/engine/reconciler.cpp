@@ -264,15 +264,17 @@ void ControlCore::Impl::stepNode(LiveGroup& g, LiveNode& n, std::int64_t t) {
                {"to", std::string(model::toString(change->to))}}});
     }
     const NodeState s = n.life.state;
+    const auto& role = g.config.roles->at(n.view.role);
+    // A child cannot be configured without upstream: it is created, or re-adopted after a
+    // restart, once one of its parents serves (meanwhile a running child keeps serving).
+    const bool waitsForParents = role.parentRoleName && n.spec.parentAddresses.empty();
     if (n.adopt) {
-        if (!n.busy)
+        if (!n.busy && !waitsForParents)
             startAdopt(*g.config.name, n.view.nodeId);
         return;
     }
-    const auto& role = g.config.roles->at(n.view.role);
-    const bool waitsForParents = role.parentRoleName && n.spec.parentAddresses.empty();
     if (s == NodeState::Requested && !n.busy && !waitsForParents)
-        startCreate(*g.config.name, n.view.nodeId); // children wait until a parent serves
+        startCreate(*g.config.name, n.view.nodeId);
     else if (s == NodeState::InService && !n.busy && !n.linked)
         startLink(*g.config.name, n.view.nodeId); // parents changed: reconfigure and reload
     else if (s == NodeState::Started && !n.busy && !n.linked)

@@ -105,9 +105,15 @@ Result<void> LocalProvider::destroy(const std::string& nodeId) {
             drivers_.erase(it);
         }
     }
-    if (d)
+    if (d) {
         if (auto stopped = d->stop(); !stopped)
             return unexpected(stopped.error());
+    } else if (isSafeName(nodeId)) {
+        // Not adopted (e.g. FAULT after a restart): a process may still run in its prefix.
+        if (auto orphan = nodes::NginxProcess::adopt(options_.nodesDir / nodeId))
+            if (auto stopped = (*orphan)->terminate(options_.timeouts.stop); !stopped)
+                return unexpected(stopped.error());
+    }
     // The prefix holds nothing worth keeping once the node is gone (logs go with it).
     if (isSafeName(nodeId)) {
         std::error_code ec;

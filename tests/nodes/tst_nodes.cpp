@@ -2,7 +2,7 @@
 // ffmpeg. No mocks and no fixed sleeps: every wait polls with a deadline.
 
 #include "core/nodes/nginxrtmpdriver.h"
-#include "ffmpegprocess.h"
+#include "tests/support/ffmpegprocess.h"
 #include "nodestestsupport.h"
 
 #include <QElapsedTimer>

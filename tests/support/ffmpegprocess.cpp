@@ -1,4 +1,4 @@
-#include "ffmpegprocess.h"
+#include "tests/support/ffmpegprocess.h"
 
 namespace nodestest {
 
