@@ -109,6 +109,7 @@ struct ControlCore::Impl {
     void schedulePoll();
     void reconcile();
     void pollNodes();
+    void pollOne(const std::string& group, const std::string& nodeId);
     void applyReports(const std::string& group, std::vector<providers::NodeReport> reports);
     void stepNode(LiveGroup& g, LiveNode& n, std::int64_t t);
     void scale(LiveGroup& g, std::int64_t t);
@@ -119,6 +120,7 @@ struct ControlCore::Impl {
     void startDestroy(const std::string& group, const std::string& nodeId);
     void startLink(const std::string& group, const std::string& nodeId);
     void assignParents(LiveGroup& g);
+    void releaseWaitingChildren(LiveGroup& g, std::int64_t t);
     std::vector<routing::RoutableNode> routableNodes(const LiveGroup& g) const;
     void observe(LiveGroup& g, LiveNode& n, scaling::NodeObservation what, std::int64_t t);
     void noteRoutable(LiveGroup& g, LiveNode& n, const scaling::Transition& change);

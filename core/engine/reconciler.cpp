@@ -82,11 +82,23 @@ void ControlCore::Impl::noteRoutable(LiveGroup& g, LiveNode& n, const scaling::T
                [provider = g.provider, id = n.view.nodeId, is] { provider->setRoutable(id, is); });
 }
 
+// A parent just began to serve: children waiting for upstream can be created (or adopted)
+// now instead of at the next tick.
+void ControlCore::Impl::releaseWaitingChildren(LiveGroup& g, std::int64_t t) {
+    assignParents(g);
+    for (auto& [id, child] : g.nodes)
+        if (!child.busy && !child.spec.parentAddresses.empty() &&
+            (child.adopt || (child.life.state == NodeState::Requested && !child.created)))
+            stepNode(g, child, t);
+}
+
 void ControlCore::Impl::observe(LiveGroup& g, LiveNode& n, NodeObservation what, std::int64_t t) {
     const auto change = stateMachine.observe(n.life, what, t);
     if (!change)
         return;
     noteRoutable(g, n, *change);
+    if (change->to == NodeState::InService)
+        releaseWaitingChildren(g, t);
     emit({0,
           t,
           EventKind::NodeStateChanged,
@@ -127,6 +139,18 @@ void ControlCore::Impl::pollNodes() {
         observed = true;
 }
 
+void ControlCore::Impl::pollOne(const std::string& group, const std::string& nodeId) {
+    const auto git = groups.find(group);
+    if (git == groups.end())
+        return;
+    asio::post(workers, [this, group, nodeId, provider = git->second.provider] {
+        auto reports = provider->poll({nodeId});
+        asio::post(strand, [this, group, reports = std::move(reports)]() mutable {
+            applyReports(group, std::move(reports));
+        });
+    });
+}
+
 void ControlCore::Impl::applyReports(const std::string& name,
                                      std::vector<providers::NodeReport> reports) {
     const auto git = groups.find(name);
@@ -148,7 +172,10 @@ void ControlCore::Impl::applyReports(const std::string& name,
             observe(g, n, NodeObservation::PollFailed, t);
             continue;
         }
+        const NodeState before = n.life.state;
         observe(g, n, NodeObservation::Report, t);
+        if (n.life.state != before)
+            stepNode(g, n, t); // e.g. STARTED: link now rather than at the next tick
         n.view.metrics = std::move(r.metrics);
         n.view.streams = std::move(r.streams);
         n.view.lastReportMs = t;
@@ -405,7 +432,10 @@ void ControlCore::Impl::requestNode(LiveGroup& g, const CompiledRule& rule, std:
           id,
           id + " REQUESTED",
           {{"to", "REQUESTED"}}});
-    g.nodes.emplace(id, std::move(n));
+    auto& placed = g.nodes.emplace(id, std::move(n)).first->second;
+    if (role.parentRoleName)
+        assignParents(g);   // a child needs its upstream before it can be created
+    stepNode(g, placed, t); // create now, not at the next tick
 }
 
 // ---- provider jobs: journal first, then act, then report back on the strand ----
@@ -450,6 +480,7 @@ void ControlCore::Impl::startCreate(const std::string& group, const std::string&
             node.view.endpoint = *made;
             node.created = true;
             observe(git->second, node, NodeObservation::ProviderCreated, now());
+            pollOne(group, id); // its first report moves it on without waiting for a tick
             requestPublish();
         });
     });
