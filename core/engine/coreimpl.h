@@ -110,6 +110,7 @@ struct ControlCore::Impl {
     void reconcile();
     void pollNodes();
     void pollOne(const std::string& group, const std::string& nodeId);
+    void reapOrphans();
     void applyReports(const std::string& group, std::vector<providers::NodeReport> reports);
     void stepNode(LiveGroup& g, LiveNode& n, std::int64_t t);
     void scale(LiveGroup& g, std::int64_t t);

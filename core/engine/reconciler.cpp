@@ -130,13 +130,16 @@ void ControlCore::Impl::pollNodes() {
                 applyReports(name, std::move(reports));
                 if (pollsInFlight == 0 && !observed) {
                     observed = true; // destructive actions are allowed from now on
+                    reapOrphans();
                     requestPublish();
                 }
             });
         });
     }
-    if (groups.empty())
+    if (groups.empty() && !observed) {
         observed = true;
+        reapOrphans();
+    }
 }
 
 void ControlCore::Impl::pollOne(const std::string& group, const std::string& nodeId) {
@@ -149,6 +152,34 @@ void ControlCore::Impl::pollOne(const std::string& group, const std::string& nod
             applyReports(group, std::move(reports));
         });
     });
+}
+
+// Nodes a provider runs that no group knows are stopped, once, after the first full
+// observation: before it, "unknown" could just mean "not yet re-adopted".
+void ControlCore::Impl::reapOrphans() {
+    for (const auto& [platform, provider] : options.providers) {
+        std::vector<std::string> ids;
+        for (const auto& [name, g] : groups)
+            if (g.provider == provider)
+                for (const auto& [id, n] : g.nodes)
+                    ids.push_back(id);
+        asio::post(workers, [this, provider, ids = std::move(ids)] {
+            const auto reaped = provider->reapOrphans(ids);
+            asio::post(strand, [this, platform = provider->platform(), reaped] {
+                for (const auto& id : reaped)
+                    emit({0,
+                          now(),
+                          EventKind::Alert,
+                          {},
+                          {},
+                          {},
+                          id,
+                          "stopped orphan " + platform + " node " + id +
+                              ": it runs but no node group knows it",
+                          {{"orphan", true}}});
+            });
+        });
+    }
 }
 
 void ControlCore::Impl::applyReports(const std::string& name,

@@ -183,6 +183,22 @@ std::vector<NodeReport> LocalProvider::poll(const std::vector<std::string>& node
     return out;
 }
 
+std::vector<std::string> LocalProvider::reapOrphans(const std::vector<std::string>& known) {
+    std::vector<std::string> reaped;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(options_.nodesDir, ec)) {
+        const std::string id = entry.path().filename().string();
+        if (!entry.is_directory() || !isSafeName(id) ||
+            std::find(known.begin(), known.end(), id) != known.end() || driver(id))
+            continue;
+        if (auto orphan = nodes::NginxProcess::adopt(entry.path()))
+            (void)(*orphan)->terminate(options_.timeouts.stop);
+        std::filesystem::remove_all(entry.path(), ec);
+        reaped.push_back(id);
+    }
+    return reaped;
+}
+
 pid_t LocalProvider::pidOf(const std::string& nodeId) const {
     const auto d = driver(nodeId);
     return d ? d->pid() : 0;

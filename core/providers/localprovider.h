@@ -33,6 +33,7 @@ public:
     Result<NodeEndpoint> adopt(const NodeSpec& spec, const NodeEndpoint& known) override;
     Result<void> setParents(const NodeSpec& spec) override;
     std::vector<NodeReport> poll(const std::vector<std::string>& nodeIds) override;
+    std::vector<std::string> reapOrphans(const std::vector<std::string>& known) override;
 
     // The pid of a node's nginx master (tests use it to kill a node the hard way); 0 if unknown.
     pid_t pidOf(const std::string& nodeId) const;

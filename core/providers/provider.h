@@ -68,6 +68,13 @@ public:
     // The engine starts or stops routing clients to a node (INSERVICE, or draining/FAULT).
     // Real nodes need nothing (routing happens in the core); the simulated traffic model moves
     // its load to the nodes that are routable.
+    // After a restart, once the core has observed everything it knows: stops nodes this provider
+    // runs that the core does not know (e.g. created by a core that died before journalling the
+    // result). Returns the ids stopped.
+    virtual std::vector<std::string> reapOrphans(const std::vector<std::string>& known) {
+        (void)known;
+        return {};
+    }
     virtual void setRoutable(const std::string& nodeId, bool routable) {
         (void)nodeId;
         (void)routable;

@@ -8,6 +8,7 @@
 #include "core/providers/localprovider.h"
 #include "tests/support/ffmpegprocess.h"
 
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -63,6 +64,7 @@ private slots:
     void killedEdgeLeavesRoutingAndIsReplaced();
     void viewersScaleEdgesOutAndBackIn();
     void restartReadoptsRunningNodes();
+    void orphanNodesAreStoppedAfterRestart();
 
 private:
     std::unique_ptr<engine::ControlCore> open();
@@ -285,6 +287,35 @@ void TestLocalCluster::restartReadoptsRunningNodes() {
     const int frames = viewer.frames();
     QTRY_VERIFY_WITH_TIMEOUT(viewer.frames() > frames + 30, 20000); // and it kept playing
     QVERIFY(viewer.isRunning());
+}
+
+void TestLocalCluster::orphanNodesAreStoppedAfterRestart() {
+    // A node no journal knows, as a core that died between spawning a node and journalling it
+    // would leave behind.
+    core_.reset();
+    auto nginx = nodes::NginxInstallation::locate();
+    auto config = nodes::NginxConfigTemplate::loadDefault();
+    QVERIFY(nginx.ok() && config.ok());
+    nodes::PortAllocator ports;
+    auto lease = ports.lease(2);
+    QVERIFY(lease.ok());
+    nodes::NodeSpec spec;
+    spec.nodeId = "strayNode01";
+    spec.rtmpPort = (*lease)[0];
+    spec.httpPort = (*lease)[1];
+    spec.prefixDir = dir_->filePath(QStringLiteral("nodes/strayNode01")).toStdString();
+    nodes::NginxRtmpDriver stray(*nginx, *config, spec);
+    QVERIFY(stray.start().ok());
+    const pid_t pid = stray.pid();
+
+    core_ = open();
+    QTRY_VERIFY_WITH_TIMEOUT(::kill(pid, 0) != 0 || stray.pollExit().has_value(), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(QString::fromStdString(spec.prefixDir.string())),
+                             5000);
+    const auto events = core_->eventsSince(0);
+    QVERIFY(std::any_of(events.begin(), events.end(), [](const engine::Event& e) {
+        return e.kind == engine::EventKind::Alert && e.nodeId == "strayNode01";
+    }));
 }
 
 QTEST_GUILESS_MAIN(TestLocalCluster)
