@@ -242,6 +242,41 @@ ControlCore::selectSubscribe(const std::string& ng,
                   });
 }
 
+std::vector<model::StreamLocation> ControlCore::listStreams(const std::string& ng,
+                                                            bool aggregate) const {
+    const auto snap = snapshot();
+    const NodeGroupView* g = resolveGroup(*snap, ng);
+    std::vector<model::StreamLocation> out;
+    if (!g)
+        return out;
+    std::map<std::string, std::size_t> byGuid; // aggregated: guid → index in out
+    std::map<std::string, std::int64_t> viewers;
+    for (const auto& n : g->nodes) {
+        if (!routing::carriesLiveStreams(n.state))
+            continue;
+        for (const auto& s : n.streams) {
+            viewers[s.guid] += s.viewers;
+            if (aggregate && !s.publishing)
+                continue;
+            model::StreamLocation l;
+            l.streamGuid = s.guid;
+            l.serverAddress = n.endpoint.address;
+            l.nodeRole = n.role;
+            l.subGroup = n.subGroup;
+            l.nodeState = std::string(model::toString(n.state));
+            l.subscribers = s.viewers;
+            l.durationMs = s.uptimeMs;
+            l.urls["rtmp"] = routing::rtmpUrl(n.endpoint.address, n.endpoint.rtmpPort, s.guid);
+            if (aggregate)
+                byGuid[s.guid] = out.size();
+            out.push_back(std::move(l));
+        }
+    }
+    for (const auto& [guid, index] : byGuid)
+        out[index].subscribers = viewers[guid];
+    return out;
+}
+
 // ---- commands ----
 
 Result<LiveGroup> ControlCore::Impl::makeGroup(model::NodeGroupConfig config) const {

@@ -80,6 +80,12 @@ public:
     Selection selectSubscribe(const std::string& nodeGroup,
                               const routing::SubscribeRequest& request) const;
 
+    // Live streams of a node group (GET /streams/stream/{ng}). Aggregated: one entry per stream,
+    // on the node it is published to, with viewers summed over every node serving it;
+    // otherwise one entry per node carrying it. Empty when the group is unknown.
+    std::vector<model::StreamLocation> listStreams(const std::string& nodeGroup,
+                                                   bool aggregate = true) const;
+
     store::StateStore& store();
 
     struct Impl;

@@ -170,6 +170,15 @@ void TestLocalCluster::publishAndSubscribeThroughRouting() {
     viewer2.startViewer(url(second->front()));
     QTRY_VERIFY_WITH_TIMEOUT(viewer1.frames() > 30, 30000);
     QTRY_VERIFY_WITH_TIMEOUT(viewer2.frames() > 30, 30000);
+    // The stream list shows the stream on its origin with the viewers of every edge summed.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            const auto streams = core_->listStreams("lab");
+            return streams.size() == 1 && streams[0].streamGuid == "live/cam1" &&
+                   streams[0].nodeRole == "origin" && streams[0].subscribers == 2;
+        }(),
+        10000);
+    QVERIFY(core_->listStreams("lab", /*aggregate=*/false).size() >= 2); // origin + edges
 
     const auto unknown = core_->selectSubscribe("lab", {"live/nobody", {}, false, 1});
     QVERIFY(!unknown.ok());
