@@ -57,6 +57,10 @@ struct LiveGroup {
     std::map<std::string, std::string> lastDecisionKey;   // to log decisions when they change
     std::vector<scaling::ScalingDecision> lastDecisions;
     bool deleting = false;
+    // Parents are recomputed only when who may be a parent changed (a node began or stopped
+    // serving, arrived or left): in a steady cluster a tick does no parent work at all.
+    bool parentsDirty = true;
+    bool releaseQueued = false;
 
     bool paused() const { return config.isScalingPaused.value_or(false); }
 };

@@ -78,18 +78,31 @@ void ControlCore::Impl::noteRoutable(LiveGroup& g, LiveNode& n, const scaling::T
     const bool is = scaling::NodeStateMachine::routable(change.to);
     if (was == is)
         return;
+    g.parentsDirty = true;
     asio::post(workers,
                [provider = g.provider, id = n.view.nodeId, is] { provider->setRoutable(id, is); });
 }
 
 // A parent just began to serve: children waiting for upstream can be created (or adopted)
 // now instead of at the next tick.
-void ControlCore::Impl::releaseWaitingChildren(LiveGroup& g, std::int64_t t) {
-    assignParents(g);
-    for (auto& [id, child] : g.nodes)
-        if (!child.busy && !child.spec.parentAddresses.empty() &&
-            (child.adopt || (child.life.state == NodeState::Requested && !child.created)))
-            stepNode(g, child, t);
+void ControlCore::Impl::releaseWaitingChildren(LiveGroup& g, std::int64_t) {
+    g.parentsDirty = true;
+    if (g.releaseQueued)
+        return; // once per batch: many parents may start serving together
+    g.releaseQueued = true;
+    asio::post(strand, [this, name = *g.config.name] {
+        const auto it = groups.find(name);
+        if (it == groups.end())
+            return;
+        LiveGroup& group = it->second;
+        group.releaseQueued = false;
+        assignParents(group);
+        const std::int64_t t = now();
+        for (auto& [id, child] : group.nodes)
+            if (!child.busy && !child.spec.parentAddresses.empty() &&
+                (child.adopt || (child.life.state == NodeState::Requested && !child.created)))
+                stepNode(group, child, t);
+    });
 }
 
 void ControlCore::Impl::observe(LiveGroup& g, LiveNode& n, NodeObservation what, std::int64_t t) {
@@ -262,6 +275,7 @@ std::vector<routing::RoutableNode> ControlCore::Impl::routableNodes(const LiveGr
 }
 
 void ControlCore::Impl::assignParents(LiveGroup& g) {
+    g.parentsDirty = false;
     const auto parents = routing::assignParents(g.config, routableNodes(g));
     for (const auto& [child, ids] : parents) {
         const auto it = g.nodes.find(child);
@@ -286,7 +300,8 @@ void ControlCore::Impl::reconcile() {
     const auto started = std::chrono::steady_clock::now();
     const std::int64_t t = now();
     for (auto& [name, g] : groups) {
-        assignParents(g);
+        if (g.parentsDirty)
+            assignParents(g);
         for (auto& [id, n] : g.nodes)
             stepNode(g, n, t);
         if (!g.deleting)
@@ -295,7 +310,8 @@ void ControlCore::Impl::reconcile() {
     // Drop what is gone; forget deleted groups once their nodes are.
     for (auto it = groups.begin(); it != groups.end();) {
         auto& nodes = it->second.nodes;
-        std::erase_if(nodes, [](const auto& kv) { return kv.second.gone; });
+        if (std::erase_if(nodes, [](const auto& kv) { return kv.second.gone; }) > 0)
+            it->second.parentsDirty = true;
         it = it->second.deleting && nodes.empty() ? groups.erase(it) : std::next(it);
     }
     lastTickMicros = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -401,9 +417,19 @@ void ControlCore::Impl::applyDecision(LiveGroup& g, const CompiledRule& rule,
         d.action = ScalingAction::Waiting;
         d.reason = "waiting for the first full observation before removing nodes";
     }
-    if (d.action == ScalingAction::ScaleOut)
+    if (d.action == ScalingAction::ScaleOut) {
         for (std::int64_t i = 0; i < d.count; ++i)
             requestNode(g, rule, t);
+        // New children need their upstream before they can be created: one assignment for the
+        // whole batch, then create them at once rather than at the next tick.
+        if (g.config.roles->at(rule.role).parentRoleName) {
+            assignParents(g);
+            for (auto& [id, n] : g.nodes)
+                if (n.view.role == rule.role && n.life.state == NodeState::Requested && !n.busy &&
+                    !n.created)
+                    stepNode(g, n, t);
+        }
+    }
     if (d.action == ScalingAction::ScaleIn)
         for (const auto& victim : d.victims)
             if (auto it = g.nodes.find(victim); it != g.nodes.end())
@@ -464,9 +490,9 @@ void ControlCore::Impl::requestNode(LiveGroup& g, const CompiledRule& rule, std:
           id + " REQUESTED",
           {{"to", "REQUESTED"}}});
     auto& placed = g.nodes.emplace(id, std::move(n)).first->second;
-    if (role.parentRoleName)
-        assignParents(g);   // a child needs its upstream before it can be created
-    stepNode(g, placed, t); // create now, not at the next tick
+    g.parentsDirty = true;
+    if (!role.parentRoleName)
+        stepNode(g, placed, t); // create now, not at the next tick (children: see applyDecision)
 }
 
 // ---- provider jobs: journal first, then act, then report back on the strand ----
