@@ -5,6 +5,7 @@
 #include "core/api/router.h"
 #include "core/engine/controlcore.h"
 #include "core/model/nodegroupcodec.h"
+#include "core/providers/localprovider.h"
 #include "core/providers/simulatedprovider.h"
 
 #include <csignal>
@@ -98,12 +99,19 @@ int main(int argc, char** argv) {
                                  std::filesystem::perm_options::replace, ec);
 
     // Desired state lives in the data directory; a store that cannot open stops the start-up
-    // here, before anything listens. LOCAL (nginx-rtmp nodes) joins the providers with the
-    // node driver (issue 3).
+    // here, before anything listens. LOCAL needs nginx with the RTMP module; without it the
+    // server still runs SIMULATED groups and says why LOCAL is missing.
     auto simulated = std::make_shared<sy::providers::SimulatedProvider>();
     sy::engine::CoreOptions coreOptions;
     coreOptions.dataDir = options->dataDir;
     coreOptions.providers["SIMULATED"] = simulated;
+    sy::providers::LocalProviderOptions localOptions;
+    localOptions.nodesDir = std::filesystem::path(options->dataDir) / "nodes";
+    if (auto local = sy::providers::LocalProvider::create(localOptions))
+        coreOptions.providers["LOCAL"] = *local;
+    else
+        std::cerr << "switchyard-server: LOCAL node groups unavailable: " << local.error().message
+                  << "\n";
     auto core = sy::engine::ControlCore::open(std::move(coreOptions));
     if (!core) {
         std::cerr << "switchyard-server: " << core.error().message << "\n";
