@@ -8,6 +8,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -275,6 +276,38 @@ std::vector<model::StreamLocation> ControlCore::listStreams(const std::string& n
     for (const auto& [guid, index] : byGuid)
         out[index].subscribers = viewers[guid];
     return out;
+}
+
+ControlCore::NodeCallbackAnswer ControlCore::answerNodeCallback(const NodeCallback& request) const {
+    if (request.call != "play")
+        return {200, {}, "allowed"}; // publish and done: stream tokens will be checked here
+    const auto snap = snapshot();
+    for (const auto& [name, g] : snap->groups) {
+        const auto self = std::find_if(g.nodes.begin(), g.nodes.end(),
+                                       [&](const auto& n) { return n.nodeId == request.nodeId; });
+        if (self == g.nodes.end())
+            continue;
+        const auto& role = g.config.roles->at(self->role);
+        if (!role.parentRoleName)
+            return {200, {}, "plays locally"};
+        const std::string guid = request.app + "/" + request.name;
+        for (const auto& n : g.nodes) {
+            if (!routing::carriesLiveStreams(n.state))
+                continue;
+            for (const auto& s : n.streams) {
+                if (s.guid != guid || !s.publishing)
+                    continue;
+                if (!self->parents.empty() && self->parents.front() == n.nodeId)
+                    return {200, {}, "its first parent carries the stream"};
+                return {302, routing::rtmpUrl(n.endpoint.address, n.endpoint.rtmpPort, guid),
+                        "pull from " + n.nodeId};
+            }
+        }
+        // Not seen yet: let the edge try its first parent (a stream published a moment ago
+        // may not have been polled yet); the viewer gets nothing if it is not there either.
+        return {200, {}, "stream not seen live yet"};
+    }
+    return {403, {}, "unknown node " + sy::quoted(request.nodeId)};
 }
 
 // ---- commands ----

@@ -86,6 +86,24 @@ public:
     std::vector<model::StreamLocation> listStreams(const std::string& nodeGroup,
                                                    bool aggregate = true) const;
 
+    // A node's on_publish / on_play / on_done callback (nginx-rtmp POSTs them to the core on
+    // loopback). An edge asked to play a stream that its first parent does not carry is
+    // redirected (302) to the node that publishes it, so that any edge can serve any live
+    // stream of its group; a stream that is not live is refused (404). Answered from the
+    // snapshot, on the caller's thread. Token checks join here with stream security.
+    struct NodeCallback {
+        std::string nodeId;
+        std::string call; // "publish", "play", "done"
+        std::string app;
+        std::string name;
+    };
+    struct NodeCallbackAnswer {
+        int status = 200;
+        std::string location; // for 302: rtmp://ADDR:PORT/APP/NAME
+        std::string reason;
+    };
+    NodeCallbackAnswer answerNodeCallback(const NodeCallback& request) const;
+
     store::StateStore& store();
 
     struct Impl;

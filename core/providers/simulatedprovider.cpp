@@ -1,14 +1,80 @@
 #include "core/providers/simulatedprovider.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numbers>
 
 namespace sy::providers {
 
 namespace {
+
 bool has(const NodeSpec& s, model::Capability c) {
     return std::find(s.capabilities.begin(), s.capabilities.end(), c) != s.capabilities.end();
 }
+
+std::int64_t systemMillis() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// splitmix64: a stateless mix, so a noise sample depends on its inputs only and not on how many
+// samples were drawn before it (polls, loadAt calls and threads interleave freely).
+std::uint64_t mix(std::uint64_t x) {
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+// FNV-1a, not std::hash: the noise must be the same across standard libraries and runs.
+std::uint64_t hashName(const std::string& s) {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    for (const unsigned char c : s)
+        h = (h ^ c) * 0x100000001b3ULL;
+    return h;
+}
+
+// Uniform in [-1, 1] for one (seed, group, bucket, channel).
+double noiseSample(std::uint64_t seed, const std::string& group, std::int64_t bucket,
+                   std::uint64_t channel) {
+    const std::uint64_t h =
+        mix(mix(mix(seed ^ hashName(group)) ^ static_cast<std::uint64_t>(bucket)) ^ channel);
+    return static_cast<double>(h >> 11) * 0x1.0p-53 * 2.0 - 1.0;
+}
+
+std::int64_t floorDiv(std::int64_t a, std::int64_t b) {
+    const std::int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+// One side (publishers or viewers) of the traffic formula in the header.
+std::int64_t clients(double baseline, double perMinute, double scale, double swing, double noise,
+                     double elapsedMs) {
+    const double ramped = baseline + perMinute * std::max(0.0, elapsedMs) / 60'000.0;
+    const double value = scale * ramped * swing * noise;
+    return std::max<std::int64_t>(0, std::llround(value));
+}
+
+// Splits `total` clients over `takers` nodes in id order, the first ones taking the remainder:
+// whole clients, as routing with equal rankings would place them.
+std::int64_t shareOf(std::int64_t total, int takers, int index) {
+    if (takers <= 0 || index < 0)
+        return 0;
+    return total / takers + (index < total % takers ? 1 : 0);
+}
+
 } // namespace
+
+SimulatedProvider::SimulatedProvider()
+    : SimulatedProvider(SimulatedOptions{}) {}
+
+SimulatedProvider::SimulatedProvider(SimulatedOptions options)
+    : options_(std::move(options)) {
+    if (!options_.clock)
+        options_.clock = systemMillis;
+}
 
 Result<NodeEndpoint> SimulatedProvider::create(const NodeSpec& spec) {
     std::lock_guard lock(mutex_);
@@ -41,8 +107,62 @@ Result<NodeEndpoint> SimulatedProvider::adopt(const NodeSpec& spec, const NodeEn
 }
 
 void SimulatedProvider::setLoad(const std::string& nodeGroup, SimulatedLoad load) {
+    SimulatedTraffic flat;
+    flat.baseline = load;
+    flat.startMs = 0; // a flat traffic has no start: skip the clock
+    setTraffic(nodeGroup, flat);
+}
+
+void SimulatedProvider::setTraffic(const std::string& nodeGroup, SimulatedTraffic traffic) {
+    // Read the clock outside the lock: it is the caller's code.
+    if (!traffic.startMs)
+        traffic.startMs = options_.clock();
     std::lock_guard lock(mutex_);
-    load_[nodeGroup] = load;
+    traffic_[nodeGroup] = traffic;
+}
+
+void SimulatedProvider::setCapacity(const std::string& nodeGroup, SimulatedCapacity capacity) {
+    std::lock_guard lock(mutex_);
+    capacity_[nodeGroup] = capacity;
+}
+
+SimulatedLoad SimulatedProvider::loadAt(const std::string& nodeGroup, std::int64_t timeMs) const {
+    std::lock_guard lock(mutex_);
+    return loadAtLocked(nodeGroup, timeMs);
+}
+
+SimulatedLoad SimulatedProvider::loadAtLocked(const std::string& nodeGroup,
+                                              std::int64_t timeMs) const {
+    const auto it = traffic_.find(nodeGroup);
+    if (it == traffic_.end())
+        return {0, 0, SimulatedLoad{}.kbpsPerStream};
+    const SimulatedTraffic& t = it->second;
+    const double elapsed = static_cast<double>(timeMs - t.startMs.value_or(0));
+    const double swing =
+        t.swingAmplitude == 0 || t.swingPeriodMs <= 0
+            ? 1.0
+            : 1.0 + t.swingAmplitude * std::sin(2 * std::numbers::pi * elapsed /
+                                                static_cast<double>(t.swingPeriodMs));
+    double pubNoise = 1.0;
+    double viewNoise = 1.0;
+    if (t.noise != 0) {
+        // Publishers and viewers draw separate samples: they do not move in lockstep.
+        const std::int64_t bucket = floorDiv(timeMs, std::max<std::int64_t>(1, t.noiseBucketMs));
+        pubNoise += t.noise * noiseSample(options_.seed, nodeGroup, bucket, 1);
+        viewNoise += t.noise * noiseSample(options_.seed, nodeGroup, bucket, 2);
+    }
+    SimulatedLoad out;
+    out.kbpsPerStream = t.baseline.kbpsPerStream;
+    out.publishers = clients(static_cast<double>(t.baseline.publishers), t.publishersPerMinute,
+                             t.publisherScale, swing, pubNoise, elapsed);
+    out.viewers = clients(static_cast<double>(t.baseline.viewers), t.viewersPerMinute, t.scale,
+                          swing, viewNoise, elapsed);
+    return out;
+}
+
+SimulatedCapacity SimulatedProvider::capacityOf(const std::string& nodeGroup) const {
+    const auto it = capacity_.find(nodeGroup);
+    return it == capacity_.end() ? options_.capacity : it->second;
 }
 
 void SimulatedProvider::fail(const std::string& nodeId) {
@@ -62,17 +182,62 @@ std::size_t SimulatedProvider::nodeCount() const {
     return nodes_.size();
 }
 
-std::vector<NodeReport> SimulatedProvider::poll(const std::vector<std::string>& nodeIds) {
-    std::lock_guard lock(mutex_);
-    // How many healthy nodes of each node group share publishers and viewers.
-    std::map<std::string, std::pair<int, int>> takers; // group → (publish nodes, subscribe nodes)
+// Every node's share of its group's load at a time. Only healthy routable nodes take clients,
+// publishers over the PUBLISH nodes and viewers over the SUBSCRIBE nodes of the group.
+std::map<std::string, SimulatedProvider::Share>
+SimulatedProvider::spread(std::int64_t timeMs) const {
+    struct Takers {
+        std::vector<const std::string*> publish;
+        std::vector<const std::string*> subscribe;
+    };
+    std::map<std::string, Takers> byGroup;
     for (const auto& [id, n] : nodes_) {
         if (n.failed || !n.routable)
             continue;
-        takers[n.spec.nodeGroup].first += has(n.spec, model::Capability::Publish);
-        takers[n.spec.nodeGroup].second += has(n.spec, model::Capability::Subscribe);
+        auto& t = byGroup[n.spec.nodeGroup];
+        if (has(n.spec, model::Capability::Publish))
+            t.publish.push_back(&id);
+        if (has(n.spec, model::Capability::Subscribe))
+            t.subscribe.push_back(&id);
     }
+    std::map<std::string, Share> shares;
+    for (const auto& [group, takers] : byGroup) {
+        const SimulatedLoad load = loadAtLocked(group, timeMs);
+        const int pubs = static_cast<int>(takers.publish.size());
+        for (int i = 0; i < pubs; ++i)
+            shares[*takers.publish[i]].publishers = shareOf(load.publishers, pubs, i);
+        const int subs = static_cast<int>(takers.subscribe.size());
+        for (int i = 0; i < subs; ++i)
+            shares[*takers.subscribe[i]].viewers = shareOf(load.viewers, subs, i);
+    }
+    return shares;
+}
+
+model::FlatMetrics SimulatedProvider::metricsOf(const SimNode& node, Share share) const {
+    const SimulatedCapacity cap = capacityOf(node.spec.nodeGroup);
+    const auto it = traffic_.find(node.spec.nodeGroup);
+    const double kbps =
+        it == traffic_.end() ? SimulatedLoad{}.kbpsPerStream : it->second.baseline.kbpsPerStream;
+    const auto pubs = static_cast<double>(share.publishers);
+    const auto subs = static_cast<double>(share.viewers);
+    // Not capped at 1.0: an overloaded node must look overloaded (see SimulatedCapacity).
+    const double used = pubs / static_cast<double>(std::max<std::int64_t>(1, cap.maxPublishers)) +
+                        subs / static_cast<double>(std::max<std::int64_t>(1, cap.maxViewers));
+    return {{"connections.publisher", pubs},
+            {"connections.subscriber", subs},
+            {"connections.client", pubs + subs},
+            {"network.ingress", pubs * kbps},
+            {"network.egress", subs * kbps},
+            {"cpu.processors", static_cast<double>(cap.processors)},
+            {"cpu.process.load", cap.idleLoad + (1.0 - cap.idleLoad) * used}};
+}
+
+std::vector<NodeReport> SimulatedProvider::poll(const std::vector<std::string>& nodeIds) {
+    const std::int64_t now = options_.clock(); // outside the lock: it is the caller's code
+    std::lock_guard lock(mutex_);
+    const auto shares = spread(now);
     std::vector<NodeReport> out;
+    out.reserve(nodeIds.size());
     for (const auto& id : nodeIds) {
         NodeReport r;
         r.nodeId = id;
@@ -84,24 +249,8 @@ std::vector<NodeReport> SimulatedProvider::poll(const std::vector<std::string>& 
             out.push_back(std::move(r));
             continue;
         }
-        const auto& spec = it->second.spec;
-        const bool takes = it->second.routable;
-        const SimulatedLoad load =
-            load_.count(spec.nodeGroup) ? load_.at(spec.nodeGroup) : SimulatedLoad{};
-        const auto [pubNodes, subNodes] = takers[spec.nodeGroup];
-        const double pubs = takes && has(spec, model::Capability::Publish) && pubNodes > 0
-                                ? static_cast<double>(load.publishers) / pubNodes
-                                : 0.0;
-        const double subs = takes && has(spec, model::Capability::Subscribe) && subNodes > 0
-                                ? static_cast<double>(load.viewers) / subNodes
-                                : 0.0;
-        r.metrics = {{"connections.publisher", pubs},
-                     {"connections.subscriber", subs},
-                     {"connections.client", pubs + subs},
-                     {"network.ingress", pubs * load.kbpsPerStream},
-                     {"network.egress", subs * load.kbpsPerStream},
-                     {"cpu.processors", 4},
-                     {"cpu.process.load", std::min(1.0, 0.02 + 0.004 * (pubs * 5 + subs))}};
+        const auto s = shares.find(id);
+        r.metrics = metricsOf(it->second, s == shares.end() ? Share{} : s->second);
         out.push_back(std::move(r));
     }
     return out;

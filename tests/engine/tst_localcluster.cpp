@@ -3,6 +3,7 @@
 // with SIGKILL leaves routing and is replaced, load scales edges out and back in, and a
 // restarted core re-adopts running nodes while a viewer keeps receiving frames.
 
+#include "core/api/nodecallbackserver.h"
 #include "core/engine/controlcore.h"
 #include "core/model/nodegroupcodec.h"
 #include "core/providers/localprovider.h"
@@ -65,6 +66,7 @@ private slots:
     void viewersScaleEdgesOutAndBackIn();
     void restartReadoptsRunningNodes();
     void orphanNodesAreStoppedAfterRestart();
+    void edgeFindsAStreamOnAnyOriginThroughRedirect();
 
 private:
     std::unique_ptr<engine::ControlCore> open();
@@ -77,6 +79,7 @@ private:
     std::unique_ptr<QTemporaryDir> dir_;
     std::shared_ptr<providers::LocalProvider> local_;
     std::unique_ptr<engine::ControlCore> core_;
+    std::unique_ptr<api::NodeCallbackServer> callbacks_;
 };
 
 void TestLocalCluster::initTestCase() {
@@ -96,13 +99,19 @@ void TestLocalCluster::cleanup() {
             QTRY_VERIFY_WITH_TIMEOUT(core_->snapshot()->group("lab") == nullptr, 20000);
         core_.reset();
     }
+    callbacks_.reset();
     local_.reset();
     dir_.reset();
 }
 
 std::unique_ptr<engine::ControlCore> TestLocalCluster::open() {
+    // Nodes call the core back on loopback (on_play redirects); a new core has a new endpoint.
+    callbacks_ = std::make_unique<api::NodeCallbackServer>();
+    if (!callbacks_->start())
+        qFatal("callback server did not start");
     providers::LocalProviderOptions lo;
     lo.nodesDir = dir_->filePath(QStringLiteral("nodes")).toStdString();
+    lo.callbackBaseUrl = callbacks_->baseUrl();
     auto local = providers::LocalProvider::create(lo);
     if (!local)
         qFatal("LOCAL provider: %s", local.error().message.c_str());
@@ -120,6 +129,7 @@ std::unique_ptr<engine::ControlCore> TestLocalCluster::open() {
     auto core = engine::ControlCore::open(std::move(o));
     if (!core)
         qFatal("core: %s", core.error().message.c_str());
+    callbacks_->attach(core->get());
     (*core)->start();
     return std::move(core).value();
 }
@@ -277,6 +287,7 @@ void TestLocalCluster::restartReadoptsRunningNodes() {
         for (const auto& n : nodes(role))
             before.insert({n.nodeId, local_->pidOf(n.nodeId)});
 
+    callbacks_->attach(nullptr);
     core_.reset();  // the core goes away; its nginx nodes do not
     core_ = open(); // a new core and a new LOCAL provider on the same data directory
     QTRY_COMPARE_WITH_TIMEOUT(inService("edge"), 1, 20000);
@@ -325,6 +336,35 @@ void TestLocalCluster::orphanNodesAreStoppedAfterRestart() {
     QVERIFY(std::any_of(events.begin(), events.end(), [](const engine::Event& e) {
         return e.kind == engine::EventKind::Alert && e.nodeId == "strayNode01";
     }));
+}
+
+void TestLocalCluster::edgeFindsAStreamOnAnyOriginThroughRedirect() {
+    auto two = config(1, 1);
+    auto& origin = two.groups->at("local").rulesByRole->at("origin");
+    origin.min = 2;
+    origin.max = 2;
+    QVERIFY(core_->createNodeGroup(two).get().ok());
+    QTRY_COMPARE_WITH_TIMEOUT(inService("origin"), 2, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(inService("edge"), 1, 20000);
+    // Publish to the origin the edge does NOT pull from by default (its first parent).
+    const auto edge = nodes("edge").front();
+    QVERIFY(!edge.parents.empty());
+    engine::NodeView other;
+    for (const auto& n : nodes("origin"))
+        if (n.nodeId != edge.parents.front())
+            other = n;
+    QVERIFY(!other.nodeId.empty());
+    FfmpegProcess publisher;
+    publisher.startPublisher(
+        clip_, QStringLiteral("rtmp://127.0.0.1:%1/live/cam1").arg(other.endpoint.rtmpPort));
+    engine::ControlCore::Selection where =
+        core_->selectSubscribe("lab", {"live/cam1", {}, false, 1});
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (where = core_->selectSubscribe("lab", {"live/cam1", {}, false, 1})).ok(), 20000);
+    QCOMPARE(QString::fromStdString(*where->front().nodeRole), QStringLiteral("edge"));
+    FfmpegProcess viewer;
+    viewer.startViewer(url(where->front()));
+    QTRY_VERIFY_WITH_TIMEOUT(viewer.frames() > 30, 30000);
 }
 
 QTEST_GUILESS_MAIN(TestLocalCluster)

@@ -1,0 +1,63 @@
+#include "core/api/nodecallbackserver.h"
+
+namespace sy::api {
+
+HttpResponse handleNodeCallback(const engine::ControlCore* core, const HttpRequest& request) {
+    if (request.method != "POST")
+        return HttpResponse::error(405, "node callbacks are POST");
+    std::vector<std::string> parts;
+    for (std::string_view rest = request.path(); !rest.empty();) {
+        const auto slash = rest.find('/');
+        if (slash != 0)
+            parts.emplace_back(rest.substr(0, slash));
+        if (slash == std::string_view::npos)
+            break;
+        rest.remove_prefix(slash + 1);
+    }
+    if (parts.size() != 2)
+        return HttpResponse::error(404,
+                                   "expected /NODEID/CALL, got " + std::string(request.path()));
+    if (!core)
+        return HttpResponse::error(503, "the control core is starting");
+    const auto form = parseQuery(request.body);
+    const auto field = [&](const char* key) {
+        const auto it = form.find(key);
+        return it == form.end() ? std::string{} : it->second;
+    };
+    const auto answer = core->answerNodeCallback({parts[0], parts[1], field("app"), field("name")});
+    HttpResponse res;
+    res.status = answer.status;
+    res.contentType = "text/plain";
+    res.body = answer.reason;
+    if (!answer.location.empty())
+        res.headers.emplace_back("Location", answer.location);
+    return res;
+}
+
+NodeCallbackServer::NodeCallbackServer() = default;
+
+NodeCallbackServer::~NodeCallbackServer() {
+    stop();
+}
+
+Result<void> NodeCallbackServer::start() {
+    ServerOptions options;
+    options.address = "127.0.0.1";
+    options.port = 0;
+    options.threads = 1;
+    options.requestTimeout = std::chrono::milliseconds(5000);
+    server_ = std::make_unique<HttpServer>(
+        options, [this](const HttpRequest& req) { return handleNodeCallback(core_.load(), req); });
+    return server_->start();
+}
+
+std::string NodeCallbackServer::baseUrl() const {
+    return server_ ? "http://127.0.0.1:" + std::to_string(server_->port()) : std::string{};
+}
+
+void NodeCallbackServer::stop() {
+    if (server_)
+        server_->stop();
+}
+
+} // namespace sy::api
