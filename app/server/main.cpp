@@ -2,6 +2,7 @@
 
 #include "app/server/serveroptions.h"
 #include "core/api/httpserver.h"
+#include "core/api/nodecallbackserver.h"
 #include "core/api/router.h"
 #include "core/engine/controlcore.h"
 #include "core/model/nodegroupcodec.h"
@@ -38,7 +39,14 @@ constexpr const char* kDemoGroup = R"json({
              "capacityLimitExpression": "200"}}}}})json";
 
 sy::Result<void> startDemo(sy::engine::ControlCore& core, sy::providers::SimulatedProvider& sim) {
-    sim.setLoad("demo", {6, 420});
+    // A 10-minute swing between about 100 and 740 viewers: the edges scale out and back in
+    // while you watch.
+    sy::providers::SimulatedTraffic traffic;
+    traffic.baseline = {6, 420};
+    traffic.swingAmplitude = 0.75;
+    traffic.swingPeriodMs = 10 * 60'000;
+    traffic.noise = 0.05;
+    sim.setTraffic("demo", traffic);
     if (core.snapshot()->group("demo"))
         return {};
     auto config = sy::model::parseNodeGroup(std::string_view(kDemoGroup));
@@ -105,8 +113,16 @@ int main(int argc, char** argv) {
     sy::engine::CoreOptions coreOptions;
     coreOptions.dataDir = options->dataDir;
     coreOptions.providers["SIMULATED"] = simulated;
+    // Nodes call the core back on loopback (on_play redirects an edge to the origin that carries
+    // a stream); the endpoint starts first because node configs carry its URL.
+    sy::api::NodeCallbackServer callbacks;
+    if (auto started = callbacks.start(); !started) {
+        std::cerr << "switchyard-server: node callbacks: " << started.error().message << "\n";
+        return 1;
+    }
     sy::providers::LocalProviderOptions localOptions;
     localOptions.nodesDir = std::filesystem::path(options->dataDir) / "nodes";
+    localOptions.callbackBaseUrl = callbacks.baseUrl();
     if (auto local = sy::providers::LocalProvider::create(localOptions))
         coreOptions.providers["LOCAL"] = *local;
     else
@@ -118,6 +134,7 @@ int main(int argc, char** argv) {
         return 1;
     }
 
+    callbacks.attach(core->get());
     const sy::api::Router router = makeRouter();
     sy::api::ServerOptions http;
     http.address = options->listenAddress;
@@ -150,6 +167,7 @@ int main(int argc, char** argv) {
     std::cout << "switchyard-server: " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
               << " received, stopping" << std::endl;
     server.stop();
+    callbacks.attach(nullptr);
     (*core)->stop(); // nodes keep running; a restarted server re-adopts them
     return 0;
 }
