@@ -129,6 +129,8 @@ struct ControlCore::Impl {
     std::vector<routing::RoutableNode> routableNodes(const LiveGroup& g) const;
     void observe(LiveGroup& g, LiveNode& n, scaling::NodeObservation what, std::int64_t t);
     void noteRoutable(LiveGroup& g, LiveNode& n, const scaling::Transition& change);
+    void applyTransition(LiveGroup& g, LiveNode& n, const scaling::Transition& change,
+                         std::int64_t t);
     Result<void> adoptFromJournal(); // in open(), before the loop runs
     void startAdopt(const std::string& group, const std::string& nodeId);
     std::string newNodeId();

@@ -106,12 +106,18 @@ void ControlCore::Impl::releaseWaitingChildren(LiveGroup& g, std::int64_t) {
 }
 
 void ControlCore::Impl::observe(LiveGroup& g, LiveNode& n, NodeObservation what, std::int64_t t) {
-    const auto change = stateMachine.observe(n.life, what, t);
-    if (!change)
-        return;
-    noteRoutable(g, n, *change);
-    if (change->to == NodeState::InService)
+    if (const auto change = stateMachine.observe(n.life, what, t))
+        applyTransition(g, n, *change, t);
+}
+
+// Every state change: routability for the providers, waiting children, and the event.
+void ControlCore::Impl::applyTransition(LiveGroup& g, LiveNode& n,
+                                        const scaling::Transition& change, std::int64_t t) {
+    noteRoutable(g, n, change);
+    if (change.to == NodeState::InService)
         releaseWaitingChildren(g, t);
+    const std::string from(model::toString(change.from));
+    const std::string to(model::toString(change.to));
     emit({0,
           t,
           EventKind::NodeStateChanged,
@@ -119,10 +125,8 @@ void ControlCore::Impl::observe(LiveGroup& g, LiveNode& n, NodeObservation what,
           n.view.subGroup,
           n.view.role,
           n.view.nodeId,
-          n.view.nodeId + " " + std::string(model::toString(change->from)) + " → " +
-              std::string(model::toString(change->to)) + ": " + change->reason,
-          {{"from", std::string(model::toString(change->from))},
-           {"to", std::string(model::toString(change->to))}}});
+          n.view.nodeId + " " + from + " → " + to + ": " + change.reason,
+          {{"from", from}, {"to", to}}});
 }
 
 // ---- polling ----
@@ -323,20 +327,8 @@ void ControlCore::Impl::reconcile() {
 void ControlCore::Impl::stepNode(LiveGroup& g, LiveNode& n, std::int64_t t) {
     if (n.gone)
         return;
-    if (const auto change = stateMachine.tick(n.life, t)) {
-        noteRoutable(g, n, *change);
-        emit({0,
-              t,
-              EventKind::NodeStateChanged,
-              *g.config.name,
-              n.view.subGroup,
-              n.view.role,
-              n.view.nodeId,
-              n.view.nodeId + " " + std::string(model::toString(change->from)) + " → " +
-                  std::string(model::toString(change->to)) + ": " + change->reason,
-              {{"from", std::string(model::toString(change->from))},
-               {"to", std::string(model::toString(change->to))}}});
-    }
+    if (const auto change = stateMachine.tick(n.life, t))
+        applyTransition(g, n, *change, t);
     const NodeState s = n.life.state;
     const auto& role = g.config.roles->at(n.view.role);
     // A child cannot be configured without upstream: it is created, or re-adopted after a
