@@ -115,6 +115,8 @@ struct ControlCore::Impl {
     void pollNodes();
     void pollOne(const std::string& group, const std::string& nodeId);
     void reapOrphans();
+    void noteStreams(LiveGroup& g, const LiveNode& n,
+                     const std::vector<providers::StreamStats>& now, std::int64_t t);
     void applyReports(const std::string& group, std::vector<providers::NodeReport> reports);
     void stepNode(LiveGroup& g, LiveNode& n, std::int64_t t);
     void scale(LiveGroup& g, std::int64_t t);

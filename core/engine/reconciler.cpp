@@ -181,6 +181,44 @@ void ControlCore::Impl::reapOrphans() {
     }
 }
 
+// A stream starts when a node first reports a client publishing it and stops when that node no
+// longer does (relayed copies on edges are not streams of their own).
+void ControlCore::Impl::noteStreams(LiveGroup& g, const LiveNode& n,
+                                    const std::vector<providers::StreamStats>& now,
+                                    std::int64_t t) {
+    auto published = [](const std::vector<providers::StreamStats>& list) {
+        std::set<std::string> out;
+        for (const auto& s : list)
+            if (s.publishing)
+                out.insert(s.guid);
+        return out;
+    };
+    const auto before = published(n.view.streams);
+    const auto after = published(now);
+    for (const auto& guid : after)
+        if (!before.contains(guid))
+            emit({0,
+                  t,
+                  EventKind::StreamStarted,
+                  *g.config.name,
+                  n.view.subGroup,
+                  n.view.role,
+                  n.view.nodeId,
+                  guid + " started on " + n.view.nodeId,
+                  {{"streamGuid", guid}}});
+    for (const auto& guid : before)
+        if (!after.contains(guid))
+            emit({0,
+                  t,
+                  EventKind::StreamStopped,
+                  *g.config.name,
+                  n.view.subGroup,
+                  n.view.role,
+                  n.view.nodeId,
+                  guid + " stopped on " + n.view.nodeId,
+                  {{"streamGuid", guid}}});
+}
+
 void ControlCore::Impl::applyReports(const std::string& name,
                                      std::vector<providers::NodeReport> reports) {
     const auto git = groups.find(name);
@@ -207,6 +245,7 @@ void ControlCore::Impl::applyReports(const std::string& name,
         if (n.life.state != before)
             stepNode(g, n, t); // e.g. STARTED: link now rather than at the next tick
         n.view.metrics = std::move(r.metrics);
+        noteStreams(g, n, r.streams, t);
         n.view.streams = std::move(r.streams);
         n.view.lastReportMs = t;
         n.metricRow.assign(catalog.size(), 0.0);

@@ -189,6 +189,20 @@ void TestLocalCluster::publishAndSubscribeThroughRouting() {
         }(),
         10000);
     QVERIFY(core_->listStreams("lab", /*aggregate=*/false).size() >= 2); // origin + edges
+    const auto events = core_->eventsSince(0);
+    QVERIFY(std::any_of(events.begin(), events.end(), [](const engine::Event& e) {
+        return e.kind == engine::EventKind::StreamStarted &&
+               e.details.value("streamGuid", "") == "live/cam1";
+    }));
+    publisher.stop();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            const auto all = core_->eventsSince(0);
+            return std::any_of(all.begin(), all.end(), [](const engine::Event& e) {
+                return e.kind == engine::EventKind::StreamStopped;
+            });
+        }(),
+        20000);
 
     const auto unknown = core_->selectSubscribe("lab", {"live/nobody", {}, false, 1});
     QVERIFY(!unknown.ok());
