@@ -63,6 +63,7 @@ int main() {
                      ("switchyard-bench-local-" + std::to_string(::getpid()));
     providers::LocalProviderOptions lo;
     lo.nodesDir = dir / "nodes";
+    lo.ports = {21500, 21999}; // clear of the tests' ranges
     auto local = providers::LocalProvider::create(lo);
     if (!local)
         die(local.error().message);

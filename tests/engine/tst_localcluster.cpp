@@ -112,6 +112,9 @@ std::unique_ptr<engine::ControlCore> TestLocalCluster::open() {
     providers::LocalProviderOptions lo;
     lo.nodesDir = dir_->filePath(QStringLiteral("nodes")).toStdString();
     lo.callbackBaseUrl = callbacks_->baseUrl();
+    // A range of its own: ctest runs test_nodes (default range) in parallel, and two processes
+    // probing the same free port could both pick it.
+    lo.ports = {21000, 21499};
     auto local = providers::LocalProvider::create(lo);
     if (!local)
         qFatal("LOCAL provider: %s", local.error().message.c_str());
