@@ -291,6 +291,15 @@ ControlCore::NodeCallbackAnswer ControlCore::answerNodeCallback(const NodeCallba
         if (!role.parentRoleName)
             return {200, {}, "plays locally"};
         const std::string guid = request.app + "/" + request.name;
+        // A child of a relay pulls through the relay, whose own on_play finds the origin: only
+        // the hop whose first parent is an origin (a node without parents) is redirected.
+        if (!self->parents.empty()) {
+            const auto first = std::find_if(g.nodes.begin(), g.nodes.end(), [&](const auto& n) {
+                return n.nodeId == self->parents.front();
+            });
+            if (first != g.nodes.end() && g.config.roles->at(first->role).parentRoleName)
+                return {200, {}, "pulls through relay " + first->nodeId};
+        }
         for (const auto& n : g.nodes) {
             if (!routing::carriesLiveStreams(n.state))
                 continue;

@@ -67,6 +67,7 @@ private slots:
     void restartReadoptsRunningNodes();
     void orphanNodesAreStoppedAfterRestart();
     void edgeFindsAStreamOnAnyOriginThroughRedirect();
+    void viewersPlayThroughARelay();
 
 private:
     std::unique_ptr<engine::ControlCore> open();
@@ -382,6 +383,48 @@ void TestLocalCluster::edgeFindsAStreamOnAnyOriginThroughRedirect() {
     FfmpegProcess viewer;
     viewer.startViewer(url(where->front()));
     QTRY_VERIFY_WITH_TIMEOUT(viewer.frames() > 30, 30000);
+}
+
+void TestLocalCluster::viewersPlayThroughARelay() {
+    // origin → relay (GLOBAL) → edge (AUTOGROUP: each edge under one relay), two hops of pulls.
+    auto cfg = config(1, 1);
+    auto& roles = *cfg.roles;
+    roles["relay"] = roles.at("origin");
+    roles["relay"].name = "relay";
+    roles["relay"].capabilities = std::vector<model::Capability>{};
+    roles["relay"].parentRoleName = "origin";
+    roles["relay"].parentCardinality = model::ParentCardinality::Global;
+    roles["edge"].parentRoleName = "relay";
+    roles["edge"].parentCardinality = model::ParentCardinality::AutoGroup;
+    auto& rules = *cfg.groups->at("local").rulesByRole;
+    rules["relay"] = rules.at("origin");
+    rules["relay"].capacityRankingExpression = "0";
+    rules["relay"].capacityLimitExpression = "0";
+    QVERIFY(core_->createNodeGroup(cfg).get().ok());
+    QTRY_COMPARE_WITH_TIMEOUT(inService("edge"), 1, 20000);
+    const auto relay = nodes("relay").front();
+    QCOMPARE(nodes("edge").front().parents, std::vector<std::string>{relay.nodeId});
+
+    FfmpegProcess publisher;
+    startPublisher(publisher);
+    engine::ControlCore::Selection where =
+        core_->selectSubscribe("lab", {"live/cam1", {}, false, 1});
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (where = core_->selectSubscribe("lab", {"live/cam1", {}, false, 1})).ok(), 20000);
+    QCOMPARE(QString::fromStdString(*where->front().nodeRole), QStringLiteral("edge"));
+    FfmpegProcess viewer;
+    viewer.startViewer(url(where->front()));
+    QTRY_VERIFY_WITH_TIMEOUT(viewer.frames() > 30, 30000);
+    // The relay carries the stream (it pulled it for the edge) and is never routed to.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            for (const auto& n : nodes("relay"))
+                for (const auto& s : n.streams)
+                    if (s.guid == "live/cam1")
+                        return true;
+            return false;
+        }(),
+        10000);
 }
 
 QTEST_GUILESS_MAIN(TestLocalCluster)
