@@ -40,7 +40,7 @@ test-core:
 	ctest --preset core -j $(JOBS)
 
 bench:
-	@scripts/bootstrap build
+	@scripts/bootstrap bench
 	@$(MAKE) --no-print-directory configure
 	cmake --build --preset dev -j $(JOBS) --target bench
 

@@ -1,16 +1,21 @@
 // switchyard-server: the control core, headless, behind the Stream Manager 2.0 compatible API.
 
+#include "app/server/adminbootstrap.h"
 #include "app/server/serveroptions.h"
+#include "core/api/apiservice.h"
 #include "core/api/httpserver.h"
 #include "core/api/nodecallbackserver.h"
-#include "core/api/router.h"
+#include "core/api/requestmetrics.h"
+#include "core/auth/secret.h"
 #include "core/engine/controlcore.h"
 #include "core/model/nodegroupcodec.h"
 #include "core/providers/localprovider.h"
 #include "core/providers/simulatedprovider.h"
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <pthread.h>
@@ -55,14 +60,16 @@ sy::Result<void> startDemo(sy::engine::ControlCore& core, sy::providers::Simulat
     return core.createNodeGroup(std::move(config).value()).get();
 }
 
-sy::api::Router makeRouter() {
-    sy::api::Router router;
-    auto healthy = [](const sy::api::HttpRequest&, const sy::api::PathParams&) {
-        return sy::api::HttpResponse::json(200, {{"status", "UP"}});
-    };
-    router.add("GET", "/as/v1/admin/healthz", healthy);
-    router.add("GET", "/as/v1/streams/stream/healthz", healthy);
-    return router;
+std::optional<std::string> environment(const char* name) {
+    if (const char* v = std::getenv(name); v && *v)
+        return std::string(v);
+    return std::nullopt;
+}
+
+// A random id for this run: event ids carry it so that clients notice a restart.
+std::string runId() {
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
 }
 
 // Blocks SIGINT and SIGTERM in every thread (threads inherit the mask), so that the main thread
@@ -123,11 +130,13 @@ int main(int argc, char** argv) {
     sy::providers::LocalProviderOptions localOptions;
     localOptions.nodesDir = std::filesystem::path(options->dataDir) / "nodes";
     localOptions.callbackBaseUrl = callbacks.baseUrl();
+    localOptions.ports = {options->localPortFirst, options->localPortLast};
     if (auto local = sy::providers::LocalProvider::create(localOptions))
         coreOptions.providers["LOCAL"] = *local;
     else
         std::cerr << "switchyard-server: LOCAL node groups unavailable: " << local.error().message
                   << "\n";
+    const auto coreProviders = coreOptions.providers;
     auto core = sy::engine::ControlCore::open(std::move(coreOptions));
     if (!core) {
         std::cerr << "switchyard-server: " << core.error().message << "\n";
@@ -135,20 +144,63 @@ int main(int argc, char** argv) {
     }
 
     callbacks.attach(core->get());
-    const sy::api::Router router = makeRouter();
+
+    // API tokens: the signing key comes from the environment, a file, or the data directory
+    // (generated on first start, mode 0600).
+    sy::auth::SecretSources secretSources;
+    secretSources.fromEnvironment = environment("SWITCHYARD_JWT_SECRET");
+    if (!options->jwtSecretFile.empty())
+        secretSources.file = options->jwtSecretFile;
+    auto secret = sy::auth::loadOrCreateSecret(options->dataDir, secretSources);
+    if (!secret) {
+        std::cerr << "switchyard-server: " << secret.error().message << "\n";
+        return 1;
+    }
+    sy::auth::JwtConfig jwtConfig;
+    jwtConfig.secret = *secret;
+    jwtConfig.ttlSeconds = std::int64_t{options->tokenTtlMinutes} * 60;
+    auto tokens = sy::auth::JwtCodec::create(std::move(jwtConfig));
+    if (!tokens) {
+        std::cerr << "switchyard-server: " << tokens.error().message << "\n";
+        return 1;
+    }
+    sy::server::AdminSources admin;
+    admin.user = environment("SWITCHYARD_ADMIN_USER").value_or("admin");
+    admin.password = environment("SWITCHYARD_ADMIN_PASSWORD");
+    admin.passwordFile = options->adminPasswordFile;
+    auto adminLine = sy::server::bootstrapAdmin((*core)->store(), options->dataDir, admin);
+    if (!adminLine) {
+        std::cerr << "switchyard-server: " << adminLine.error().message << "\n";
+        return 1;
+    }
+    std::cout << "switchyard-server: " << *adminLine << std::endl;
+
+    sy::auth::LoginRateLimiter loginLimiter;
+    sy::api::RequestMetrics requestMetrics;
+    sy::api::ApiOptions apiOptions;
+    apiOptions.version = SWITCHYARD_VERSION;
+    apiOptions.startTimeMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+    apiOptions.eventRunId = runId();
+    const sy::api::ApiService api(sy::api::ApiContext{**core, *tokens, loginLimiter, coreProviders,
+                                                      &requestMetrics, apiOptions});
     sy::api::ServerOptions http;
     http.address = options->listenAddress;
     http.port = options->listenPort;
-    sy::api::HttpServer server(
-        http, [&router](const sy::api::HttpRequest& req) { return router.dispatch(req); });
+    http.tlsCertFile = options->tlsCertFile;
+    http.tlsKeyFile = options->tlsKeyFile;
+    sy::api::HttpServer server(http,
+                               [&api](const sy::api::HttpRequest& req) { return api.handle(req); });
     if (auto started = server.start(); !started) {
         std::cerr << "switchyard-server: " << started.error().message << "\n";
         return 1;
     }
     const std::string host =
         http.address.find(':') != std::string::npos ? "[" + http.address + "]" : http.address;
-    std::cout << "switchyard-server " SWITCHYARD_VERSION " listening on http://" << host << ":"
-              << server.port() << "/as/v1 (data in " << options->dataDir << ")"
+    const char* scheme = http.tlsCertFile.empty() ? "http" : "https";
+    std::cout << "switchyard-server " SWITCHYARD_VERSION " listening on " << scheme << "://" << host
+              << ":" << server.port() << "/as/v1 (data in " << options->dataDir << ")"
               << (options->demo ? " [demo]" : "") << std::endl;
 
     (*core)->start();

@@ -15,6 +15,12 @@ struct ServerOptions {
     std::uint16_t listenPort = 5080;
     std::string dataDir; // empty: the default under $XDG_DATA_HOME or ~/.local/share
     std::string adminPasswordFile;
+    std::string jwtSecretFile; // else SWITCHYARD_JWT_SECRET, else generated into the data dir
+    std::string tlsCertFile;   // both or neither: HTTPS only
+    std::string tlsKeyFile;
+    int tokenTtlMinutes = 400;  // Stream Manager 2.0's 400 minutes
+    int localPortFirst = 19350; // ports of LOCAL nodes (RTMP and HTTP of each node)
+    int localPortLast = 19999;
     bool demo = false;
     bool showHelp = false;
     bool showVersion = false;

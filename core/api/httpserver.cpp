@@ -1,16 +1,27 @@
 #include "core/api/httpserver.h"
 
+#include "core/api/streamchannel.h"
+#include "core/api/tlscontext.h"
 #include "core/util/strings.h"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/version.hpp>
 
+#include <algorithm>
+#include <array>
+#include <deque>
 #include <list>
 #include <mutex>
+#include <optional>
+#include <sstream>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace sy::api {
@@ -18,9 +29,16 @@ namespace sy::api {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 namespace {
+
+// How long a closing connection waits for the client's FIN (or TLS close_notify). Closing with
+// unread request bytes makes the kernel send a reset, which can destroy the response in flight.
+constexpr std::chrono::milliseconds lingerCap{2000};
 
 HttpRequest toRequest(http::request<http::string_body>&& req, const std::string& remote) {
     HttpRequest out;
@@ -33,158 +51,465 @@ HttpRequest toRequest(http::request<http::string_body>&& req, const std::string&
     return out;
 }
 
-http::response<http::string_body> toBeast(const HttpResponse& r, unsigned version, bool keepAlive) {
-    http::response<http::string_body> res{static_cast<http::status>(r.status), version};
+template <class Message>
+void setFields(Message& res, const HttpResponse& r) {
     res.set(http::field::server, "switchyard-server/" SWITCHYARD_VERSION);
     res.set(http::field::content_type, r.contentType);
     res.set(http::field::cache_control, "no-store");
     for (const auto& [k, v] : r.headers)
         res.set(k, v);
+}
+
+http::response<http::string_body> toBeast(const HttpResponse& r, unsigned version, bool keepAlive) {
+    http::response<http::string_body> res{static_cast<http::status>(r.status), version};
+    setFields(res, r);
     res.keep_alive(keepAlive);
     res.body() = r.body;
     res.prepare_payload();
     return res;
 }
 
+// The status line and headers of a streamed response. Without Content-Length or chunking the
+// body ends when the connection closes, which every SSE client understands.
+std::string streamHead(const HttpResponse& r, unsigned version) {
+    http::response<http::empty_body> res{static_cast<http::status>(r.status), version};
+    setFields(res, r);
+    res.keep_alive(false);
+    std::ostringstream out;
+    out << res.base();
+    return out.str();
+}
+
+// A request the parser rejected (as opposed to a client that went away mid-request).
+bool isMalformed(const beast::error_code& ec) {
+    return ec.category() == beast::error_code(http::error::bad_method).category() &&
+           ec != http::error::end_of_stream && ec != http::error::partial_message;
+}
+
+Result<void> loadTls(const ServerOptions& o, std::optional<ssl::context>& out) {
+    if (o.tlsCertFile.empty() && o.tlsKeyFile.empty())
+        return {};
+    if (o.tlsCertFile.empty() || o.tlsKeyFile.empty())
+        return fail("tls_config", "TLS needs both a certificate file and a key file");
+    auto ctx = loadServerTlsContext(o.tlsCertFile, o.tlsKeyFile);
+    if (!ctx)
+        return unexpected(ctx.error());
+    out.emplace(ctx->release()); // the context owns the handle from here
+    return {};
+}
+
 } // namespace
 
-class Session;
+// What the server keeps of a connection: enough to start it and to end it from stop(). Outside
+// the anonymous namespace because Impl, which has external linkage, holds it.
+class HttpConnection {
+public:
+    virtual ~HttpConnection() = default;
+    virtual void start() = 0;
+    virtual void closeFromAnyThread() = 0;
+};
 
 struct HttpServer::Impl {
     ServerOptions options;
     Handler handler;
+    std::optional<ssl::context> tls;
+    std::mutex mutex; // guards sessions, admitted and stopped
+    std::list<std::weak_ptr<HttpConnection>> sessions;
+    std::size_t admitted = 0; // sessions counted against maxConnections
+    bool stopped = false;
+    std::uint16_t boundPort = 0;
+    // Declared after what sessions use: a session it still holds is destroyed with it.
     asio::io_context ioc;
     std::optional<tcp::acceptor> acceptor;
     std::vector<std::thread> threads;
-    std::mutex mutex; // guards sessions and stopped
-    std::list<std::weak_ptr<Session>> sessions;
-    bool stopped = false;
-    std::uint16_t boundPort = 0;
 
+    Result<void> listen();
     void accept();
-    void forget(const Session* s);
+    void launch(tcp::socket socket);
+    void forget(bool wasAdmitted);
 };
 
-// One object per connection. Lives as long as an operation holds a shared_ptr to it.
-class Session : public std::enable_shared_from_this<Session> {
+namespace {
+
+// One object per connection, plain or TLS (Stream), alive as long as an operation holds it.
+// Everything but start() and closeFromAnyThread() runs on the connection's strand.
+template <class Stream>
+class Session final : public HttpConnection,
+                      public StreamSink,
+                      public std::enable_shared_from_this<Session<Stream>> {
+    static constexpr bool isTls = std::is_same_v<Stream, TlsStream>;
+
 public:
-    Session(tcp::socket&& socket, HttpServer::Impl& server)
-        : stream_(std::move(socket))
-        , server_(server) {
+    template <class... Extra>
+    Session(HttpServer::Impl& server, bool admitted, tcp::socket&& socket, Extra&... extra)
+        : server_(server)
+        , admitted_(admitted)
+        , stream_(std::move(socket), extra...)
+        , deadline_(stream_.get_executor())
+        , heartbeat_(stream_.get_executor()) {
         beast::error_code ec;
-        const auto ep = stream_.socket().remote_endpoint(ec);
+        const auto ep = lowest().socket().remote_endpoint(ec);
         if (!ec)
             remote_ = ep.address().to_string();
     }
-    ~Session() { server_.forget(this); }
 
-    void start() {
-        asio::dispatch(stream_.get_executor(),
-                       beast::bind_front_handler(&Session::read, shared_from_this()));
+    ~Session() override {
+        if (channel_)
+            channel_->markEnded();
+        server_.forget(admitted_);
     }
 
-    // Called from stop(): cancels whatever the connection waits for.
-    void close() {
-        asio::post(stream_.get_executor(), [self = shared_from_this()] {
-            beast::error_code ec;
-            self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-            self->stream_.close();
+    void start() override {
+        asio::dispatch(stream_.get_executor(), [self = self()] { self->handshake(); });
+    }
+
+    void closeFromAnyThread() override {
+        asio::post(stream_.get_executor(), [self = self()] { self->closeNow(); });
+    }
+
+    void enqueue(std::string chunk) override {
+        if (closed_ || finishing_)
+            return channel_->consumed(chunk.size());
+        out_.push_back({std::move(chunk), true});
+        writeNext();
+    }
+
+    void finish() override {
+        finishing_ = true;
+        heartbeat_.cancel();
+        writeNext();
+    }
+
+    void abort() override { closeNow(); }
+
+private:
+    struct Chunk {
+        std::string bytes;
+        bool fromProducer; // counted against streamQueueLimit
+    };
+
+    std::shared_ptr<Session> self() { return this->shared_from_this(); }
+    beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+    const ServerOptions& opt() const { return server_.options; }
+
+    void handshake() {
+        if (closed_)
+            return;
+        if constexpr (isTls) {
+            lowest().expires_after(opt().requestTimeout);
+            stream_.async_handshake(ssl::stream_base::server,
+                                    [self = self()](beast::error_code ec) {
+                                        if (ec) // e.g. plain HTTP sent to the TLS port
+                                            return self->closeNow();
+                                        self->admit();
+                                    });
+        } else {
+            admit();
+        }
+    }
+
+    void admit() {
+        if (!admitted_)
+            return reply(HttpResponse::error(503, "too many connections"), 11, false);
+        awaitRequest(opt().requestTimeout);
+    }
+
+    // Waits for the first byte of a request. A connection that sends nothing just closes: it has
+    // no request to answer with 408.
+    void awaitRequest(std::chrono::milliseconds idle) {
+        if (buffer_.size() > 0)
+            return readRequest(); // pipelined
+        lowest().expires_after(idle);
+        stream_.async_read_some(buffer_.prepare(4096),
+                                [self = self()](beast::error_code ec, std::size_t n) {
+                                    if (ec)
+                                        return self->closeNow();
+                                    self->buffer_.commit(n);
+                                    self->readRequest();
+                                });
+    }
+
+    void readRequest() {
+        parser_.emplace();
+        parser_->header_limit(static_cast<std::uint32_t>(opt().headerLimit));
+        parser_->body_limit(opt().bodyLimit);
+        // The stream's own timeout closes the socket, which leaves no way to send 408: the
+        // request deadline is a timer of ours that cancels the read instead.
+        lowest().expires_never();
+        armRequestDeadline();
+        http::async_read(
+            stream_, buffer_, *parser_,
+            [self = self()](beast::error_code ec, std::size_t) { self->onRequest(ec); });
+    }
+
+    void armRequestDeadline() {
+        timedOut_ = false;
+        deadline_.expires_after(opt().requestTimeout);
+        deadline_.async_wait([self = self(), gen = ++deadlineGen_](beast::error_code ec) {
+            if (ec || gen != self->deadlineGen_ || self->closed_)
+                return;
+            self->timedOut_ = true;
+            beast::error_code ignored;
+            self->lowest().socket().cancel(ignored);
         });
     }
 
-private:
-    void read() {
-        parser_.emplace();
-        parser_->header_limit(static_cast<std::uint32_t>(server_.options.headerLimit));
-        parser_->body_limit(server_.options.bodyLimit);
-        stream_.expires_after(first_ ? server_.options.requestTimeout
-                                     : server_.options.idleTimeout);
-        http::async_read(stream_, buffer_, *parser_,
-                         beast::bind_front_handler(&Session::onRead, shared_from_this()));
+    void onRequest(beast::error_code ec) {
+        ++deadlineGen_;
+        deadline_.cancel();
+        if (closed_)
+            return;
+        if (ec && timedOut_)
+            return replyAndClose(408, "request not received within " +
+                                          std::to_string(opt().requestTimeout.count()) + " ms");
+        if (ec == http::error::body_limit)
+            return replyAndClose(413, "request body is larger than " +
+                                          std::to_string(opt().bodyLimit) + " bytes");
+        if (ec == http::error::header_limit)
+            return replyAndClose(431, "request headers are larger than " +
+                                          std::to_string(opt().headerLimit) + " bytes");
+        if (isMalformed(ec))
+            return replyAndClose(400, "malformed HTTP request: " + ec.message());
+        if (ec)
+            return closeNow(); // the client went away
+        handle(parser_->release());
     }
 
-    void onRead(beast::error_code ec, std::size_t) {
-        first_ = false;
-        if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
-            ec == beast::error::timeout || ec == asio::error::connection_reset)
-            return shutdown();
-        if (ec == http::error::body_limit)
-            return reply(HttpResponse::error(413, "request body is larger than " +
-                                                      std::to_string(server_.options.bodyLimit) +
-                                                      " bytes"),
-                         11, false);
-        if (ec == http::error::header_limit)
-            return reply(HttpResponse::error(431, "request headers are larger than " +
-                                                      std::to_string(server_.options.headerLimit) +
-                                                      " bytes"),
-                         11, false);
-        if (ec)
-            return reply(HttpResponse::error(400, "malformed HTTP request: " + ec.message()), 11,
-                         false);
-        auto req = parser_->release();
+    void handle(http::request<http::string_body>&& req) {
         const unsigned version = req.version();
         const bool keepAlive = req.keep_alive();
         HttpResponse res;
         try {
             res = server_.handler(toRequest(std::move(req), remote_));
-        } catch (const std::exception&) {
+        } catch (...) {
             // No internals in error bodies: the handler's exception stays on this side.
             res = HttpResponse::error(500, "internal error while handling the request");
         }
+        if (res.stream)
+            return startStream(std::move(res), version);
         reply(res, version, keepAlive);
+    }
+
+    void replyAndClose(int status, std::string message) {
+        reply(HttpResponse::error(status, std::move(message)), 11, false);
     }
 
     void reply(const HttpResponse& r, unsigned version, bool keepAlive) {
         auto res =
             std::make_shared<http::response<http::string_body>>(toBeast(r, version, keepAlive));
-        stream_.expires_after(server_.options.requestTimeout);
-        http::async_write(
-            stream_, *res,
-            [self = shared_from_this(), res, keepAlive](beast::error_code ec, std::size_t) {
-                if (ec || !keepAlive)
-                    return self->shutdown();
-                self->read();
+        lowest().expires_after(opt().requestTimeout);
+        http::async_write(stream_, *res,
+                          [self = self(), res, keepAlive](beast::error_code ec, std::size_t) {
+                              if (self->closed_)
+                                  return;
+                              if (ec)
+                                  return self->closeNow();
+                              if (!keepAlive)
+                                  return self->closeGracefully();
+                              self->awaitRequest(self->opt().idleTimeout);
+                          });
+    }
+
+    // --- Streaming: the head and the producer's chunks go through one queue, one write at a time.
+
+    void startStream(HttpResponse res, unsigned version) {
+        channel_ = std::make_shared<StreamChannel>(
+            [strand = stream_.get_executor()](std::function<void()> f) {
+                asio::post(strand, std::move(f));
+            },
+            std::weak_ptr<StreamSink>(self()), opt().streamQueueLimit);
+        lowest().expires_never(); // no request timeout while streaming
+        drainWhileStreaming();
+        out_.push_back({streamHead(res, version), false});
+        writeNext();
+        try {
+            res.stream(channel_);
+        } catch (...) {
+            closeNow();
+        }
+    }
+
+    // Keeps a read pending, dropping what arrives, so that a client going away is noticed.
+    void drainWhileStreaming() {
+        stream_.async_read_some(
+            asio::buffer(scratch_), [self = self()](beast::error_code ec, std::size_t) {
+                if (self->closed_)
+                    return;
+                if (self->finishing_ && !self->writing_ && self->out_.empty())
+                    return self->closeGracefully(); // endStream() cancelled this read (or raced it)
+                if (ec)
+                    return self->closeNow();
+                self->drainWhileStreaming();
             });
     }
 
-    void shutdown() {
-        beast::error_code ec;
-        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-        stream_.close();
+    void writeNext() {
+        if (writing_ || closed_)
+            return;
+        if (out_.empty())
+            return finishing_ ? endStream() : armHeartbeat();
+        writing_ = true;
+        const std::size_t n = std::min<std::size_t>(out_.size(), 64);
+        std::vector<asio::const_buffer> buffers;
+        for (std::size_t i = 0; i < n; ++i)
+            buffers.push_back(asio::buffer(out_[i].bytes));
+        // Only the write gets this deadline: the drain read is pending, and keeps none.
+        lowest().expires_after(opt().idleTimeout);
+        asio::async_write(stream_, buffers, [self = self(), n](beast::error_code ec, std::size_t) {
+            self->onWritten(ec, n);
+        });
     }
 
-    beast::tcp_stream stream_;
+    void onWritten(beast::error_code ec, std::size_t n) {
+        writing_ = false;
+        if (closed_)
+            return;
+        if (ec)
+            return closeNow();
+        for (std::size_t i = 0; i < n; ++i) {
+            if (out_.front().fromProducer)
+                channel_->consumed(out_.front().bytes.size());
+            out_.pop_front();
+        }
+        writeNext();
+    }
+
+    void armHeartbeat() {
+        if (opt().streamHeartbeat.count() <= 0)
+            return;
+        heartbeat_.expires_after(opt().streamHeartbeat);
+        heartbeat_.async_wait([self = self()](beast::error_code ec) {
+            if (ec || self->closed_ || self->finishing_ || self->writing_)
+                return;
+            self->out_.push_back({self->opt().streamHeartbeatChunk, false});
+            self->writeNext();
+        });
+    }
+
+    // Everything queued has been sent after close(): cancel the drain read so that the TLS
+    // shutdown (which reads) can run; its handler closes gracefully.
+    void endStream() {
+        beast::error_code ignored;
+        lowest().socket().cancel(ignored);
+    }
+
+    // --- Closing
+
+    // After the last response: FIN or TLS close_notify, then wait a little for the client's.
+    void closeGracefully() {
+        if (closed_)
+            return;
+        heartbeat_.cancel();
+        lowest().expires_after(std::min(opt().requestTimeout, lingerCap));
+        if constexpr (isTls) {
+            stream_.async_shutdown([self = self()](beast::error_code) { self->closeNow(); });
+        } else {
+            beast::error_code ignored;
+            lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+            lingerUntilEof();
+        }
+    }
+
+    void lingerUntilEof() {
+        lowest().async_read_some(asio::buffer(scratch_),
+                                 [self = self()](beast::error_code ec, std::size_t) {
+                                     if (ec)
+                                         return self->closeNow();
+                                     self->lingerUntilEof();
+                                 });
+    }
+
+    void closeNow() {
+        if (closed_)
+            return;
+        closed_ = true;
+        ++deadlineGen_;
+        deadline_.cancel();
+        heartbeat_.cancel();
+        beast::error_code ignored;
+        lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+        lowest().close();
+        if (channel_)
+            channel_->markEnded();
+    }
+
+    HttpServer::Impl& server_;
+    const bool admitted_;
+    Stream stream_;
+    asio::steady_timer deadline_;
+    asio::steady_timer heartbeat_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
-    HttpServer::Impl& server_;
+    std::array<char, 1024> scratch_{};
     std::string remote_;
-    bool first_ = true;
+    unsigned deadlineGen_ = 0;
+    bool timedOut_ = false;
+    bool closed_ = false;
+    // Streaming
+    std::shared_ptr<StreamChannel> channel_;
+    std::deque<Chunk> out_;
+    bool writing_ = false;
+    bool finishing_ = false;
 };
+
+} // namespace
+
+Result<void> HttpServer::Impl::listen() {
+    beast::error_code ec;
+    const auto address = asio::ip::make_address(options.address, ec);
+    if (ec)
+        return fail("bad_address",
+                    "cannot listen on " + sy::quoted(options.address) + ": not an IP address");
+    const tcp::endpoint endpoint{address, options.port};
+    const std::string where = options.address + ":" + std::to_string(options.port);
+    // The acceptor has a strand of its own: stop() closes it from another thread.
+    tcp::acceptor a(asio::make_strand(ioc));
+    if (a.open(endpoint.protocol(), ec); ec)
+        return fail("listen_failed", "cannot listen on " + where + ": " + ec.message());
+    a.set_option(asio::socket_base::reuse_address(true), ec);
+    if (a.bind(endpoint, ec); ec)
+        return fail("listen_failed", "cannot listen on " + where + ": " + ec.message());
+    if (a.listen(asio::socket_base::max_listen_connections, ec); ec)
+        return fail("listen_failed", "cannot listen on " + where + ": " + ec.message());
+    boundPort = a.local_endpoint().port();
+    acceptor.emplace(std::move(a));
+    return {};
+}
 
 void HttpServer::Impl::accept() {
     acceptor->async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {
         if (ec == asio::error::operation_aborted)
             return; // stop() closed the acceptor
-        if (!ec) {
-            auto session = std::make_shared<Session>(std::move(s), *this);
-            {
-                std::lock_guard lock(mutex);
-                if (stopped)
-                    return;
-                sessions.push_back(session);
-            }
-            session->start();
-        }
+        if (!ec)
+            launch(std::move(s));
         accept();
     });
 }
 
-void HttpServer::Impl::forget(const Session* s) {
+void HttpServer::Impl::launch(tcp::socket socket) {
+    std::shared_ptr<HttpConnection> session;
+    {
+        std::lock_guard lock(mutex);
+        if (stopped)
+            return;
+        // Past the limit the connection still gets a session: one that answers 503.
+        const bool admit = admitted < options.maxConnections;
+        if (admit)
+            ++admitted;
+        if (tls)
+            session = std::make_shared<Session<TlsStream>>(*this, admit, std::move(socket), *tls);
+        else
+            session = std::make_shared<Session<PlainStream>>(*this, admit, std::move(socket));
+        sessions.push_back(session);
+    }
+    session->start();
+}
+
+void HttpServer::Impl::forget(bool wasAdmitted) {
     std::lock_guard lock(mutex);
-    sessions.remove_if([s](const std::weak_ptr<Session>& w) {
-        auto p = w.lock();
-        return !p || p.get() == s;
-    });
+    if (wasAdmitted)
+        --admitted;
+    sessions.remove_if([](const std::weak_ptr<HttpConnection>& w) { return w.expired(); });
 }
 
 HttpServer::HttpServer(ServerOptions options, Handler handler)
@@ -198,24 +523,10 @@ HttpServer::~HttpServer() {
 }
 
 Result<void> HttpServer::start() {
-    beast::error_code ec;
-    const auto address = asio::ip::make_address(impl_->options.address, ec);
-    if (ec)
-        return fail("bad_address", "cannot listen on " + sy::quoted(impl_->options.address) +
-                                       ": not an IP address");
-    const tcp::endpoint endpoint{address, impl_->options.port};
-    const std::string where = impl_->options.address + ":" + std::to_string(impl_->options.port);
-    // The acceptor has a strand of its own: stop() closes it from another thread.
-    tcp::acceptor acceptor(asio::make_strand(impl_->ioc));
-    if (acceptor.open(endpoint.protocol(), ec); ec)
-        return fail("listen_failed", "cannot listen on " + where + ": " + ec.message());
-    acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-    if (acceptor.bind(endpoint, ec); ec)
-        return fail("listen_failed", "cannot listen on " + where + ": " + ec.message());
-    if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec)
-        return fail("listen_failed", "cannot listen on " + where + ": " + ec.message());
-    impl_->boundPort = acceptor.local_endpoint().port();
-    impl_->acceptor.emplace(std::move(acceptor));
+    if (auto tls = loadTls(impl_->options, impl_->tls); !tls)
+        return tls;
+    if (auto listening = impl_->listen(); !listening)
+        return listening;
     impl_->accept();
     for (int i = 0; i < std::max(1, impl_->options.threads); ++i)
         impl_->threads.emplace_back([this] { impl_->ioc.run(); });
@@ -227,7 +538,7 @@ std::uint16_t HttpServer::port() const {
 }
 
 void HttpServer::stop() {
-    std::vector<std::shared_ptr<Session>> open;
+    std::vector<std::shared_ptr<HttpConnection>> open;
     {
         std::lock_guard lock(impl_->mutex);
         if (impl_->stopped)
@@ -243,7 +554,7 @@ void HttpServer::stop() {
             impl_->acceptor->close(ec);
         });
     for (auto& s : open)
-        s->close();
+        s->closeFromAnyThread();
     open.clear();
     // With the acceptor and every socket closed, run() returns once the handlers have finished.
     for (auto& t : impl_->threads)

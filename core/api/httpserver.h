@@ -21,9 +21,28 @@ struct ServerOptions {
     std::uint16_t port = 5080;         // 0 picks a free port (see HttpServer::port())
     std::size_t headerLimit = 16 * 1024;
     std::size_t bodyLimit = 1024 * 1024;
-    std::chrono::milliseconds requestTimeout{30'000}; // a whole request must arrive in this time
-    std::chrono::milliseconds idleTimeout{60'000};    // keep-alive connections close after this
+    // A request must arrive whole within this time of its first byte, or it gets 408. Also bounds
+    // the TLS handshake, a new connection's wait for its first byte and writing a response.
+    std::chrono::milliseconds requestTimeout{30'000};
+    // A keep-alive connection that sends nothing for this long closes (no response). Also bounds
+    // a single write to a streaming client.
+    std::chrono::milliseconds idleTimeout{60'000};
     int threads = 2;
+    // Connections beyond this get 503 and are closed.
+    std::size_t maxConnections = 1024;
+
+    // Streaming responses (HttpResponse::stream). Bytes queued and not yet sent to one client;
+    // past it the server closes that connection (slow consumer: SSE clients resume with
+    // Last-Event-ID).
+    std::size_t streamQueueLimit = 4 * 1024 * 1024;
+    // Sent when nothing was written for streamHeartbeat, so that proxies keep the connection.
+    // Zero disables heartbeats.
+    std::chrono::milliseconds streamHeartbeat{15'000};
+    std::string streamHeartbeatChunk = ": keep-alive\n\n"; // an SSE comment
+
+    // HTTPS only when both are set (PEM; the certificate file may hold a chain). TLS 1.2 or later.
+    std::string tlsCertFile;
+    std::string tlsKeyFile;
 };
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
@@ -35,11 +54,13 @@ public:
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
 
-    // Binds and starts serving on background threads. Fails with a message naming the address.
+    // Binds and starts serving on background threads. Fails with a message naming the address,
+    // or the TLS file and the cause (missing, unreadable, key not matching the certificate).
     Result<void> start();
     // The bound port (useful with port 0).
     std::uint16_t port() const;
-    // Closes the listener and every open connection, waits for the threads. Idempotent.
+    // Closes the listener and every open connection (open streams too: their onClose callbacks
+    // run), waits for the threads. Idempotent.
     void stop();
 
     struct Impl; // opaque; public only so that connection objects in the .cpp can name it

@@ -52,6 +52,7 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
     for (const auto& r : routes_)
         if (r.method == method && matches(r, parts, m.params)) {
             m.handler = &r.handler;
+            m.pattern = &r.pattern;
             return m;
         }
     return {};

@@ -24,6 +24,7 @@ public:
 
     struct Match {
         const RouteHandler* handler = nullptr;
+        const std::string* pattern = nullptr; // the matched route's pattern (metrics, logs)
         PathParams params;
     };
     // Exposed for tests and for the OpenAPI document.

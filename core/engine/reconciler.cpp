@@ -122,7 +122,8 @@ void ControlCore::Impl::pollNodes() {
             if (n.created && !n.gone && n.life.state != NodeState::Destroying)
                 ids.push_back(id);
         ++pollsInFlight;
-        asio::post(workers, [this, name, provider = g.provider, ids] {
+        // Structured bindings are copied by name: clang before 16 cannot capture them (fuzz build).
+        asio::post(workers, [this, name = name, provider = g.provider, ids] {
             auto reports = ids.empty() ? std::vector<providers::NodeReport>{} : provider->poll(ids);
             asio::post(strand, [this, name, reports = std::move(reports)]() mutable {
                 --pollsInFlight;
@@ -162,7 +163,7 @@ void ControlCore::Impl::reapOrphans() {
             if (g.provider == provider)
                 for (const auto& [id, n] : g.nodes)
                     ids.push_back(id);
-        asio::post(workers, [this, provider, ids = std::move(ids)] {
+        asio::post(workers, [this, provider = provider, ids = std::move(ids)] {
             const auto reaped = provider->reapOrphans(ids);
             asio::post(strand, [this, platform = provider->platform(), reaped] {
                 for (const auto& id : reaped)

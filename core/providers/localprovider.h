@@ -28,6 +28,10 @@ public:
     static Result<std::shared_ptr<LocalProvider>> create(LocalProviderOptions options);
 
     std::string platform() const override { return "LOCAL"; }
+    // One machine: one region; every node is an nginx-rtmp process.
+    ProviderInventory inventory() const override {
+        return {{"local"}, {"nginx-process"}, {"nginx-rtmp"}};
+    }
     Result<NodeEndpoint> create(const NodeSpec& spec) override;
     Result<void> destroy(const std::string& nodeId) override;
     Result<NodeEndpoint> adopt(const NodeSpec& spec, const NodeEndpoint& known) override;

@@ -53,6 +53,13 @@ struct NodeReport {
     std::string error; // why it is not alive or not reachable
 };
 
+// What a provider offers, for the inventory routes (/admin/terraform/{image,instanceType,region}).
+struct ProviderInventory {
+    std::vector<std::string> regions;
+    std::vector<std::string> instanceTypes;
+    std::vector<std::string> images;
+};
+
 class Provider {
 public:
     virtual ~Provider() = default;
@@ -75,6 +82,8 @@ public:
         (void)known;
         return {};
     }
+    virtual ProviderInventory inventory() const { return {{"default"}, {"default"}, {"default"}}; }
+
     virtual void setRoutable(const std::string& nodeId, bool routable) {
         (void)nodeId;
         (void)routable;

@@ -204,11 +204,21 @@ SimulatedProvider::spread(std::int64_t timeMs) const {
     for (const auto& [group, takers] : byGroup) {
         const SimulatedLoad load = loadAtLocked(group, timeMs);
         const int pubs = static_cast<int>(takers.publish.size());
-        for (int i = 0; i < pubs; ++i)
-            shares[*takers.publish[i]].publishers = shareOf(load.publishers, pubs, i);
+        for (int i = 0; i < pubs; ++i) {
+            auto& share = shares[*takers.publish[i]];
+            share.publishers = shareOf(load.publishers, pubs, i);
+            share.publishIndex = i;
+        }
         const int subs = static_cast<int>(takers.subscribe.size());
         for (int i = 0; i < subs; ++i)
             shares[*takers.subscribe[i]].viewers = shareOf(load.viewers, subs, i);
+        for (auto* list : {&takers.publish, &takers.subscribe})
+            for (const auto* id : *list) {
+                auto& share = shares[*id];
+                share.publishTakers = pubs;
+                share.groupPublishers = pubs > 0 ? load.publishers : 0;
+                share.kbpsPerStream = load.kbpsPerStream;
+            }
     }
     return shares;
 }
@@ -232,6 +242,34 @@ model::FlatMetrics SimulatedProvider::metricsOf(const SimNode& node, Share share
             {"cpu.process.load", cap.idleLoad + (1.0 - cap.idleLoad) * used}};
 }
 
+// Streams are named live/sim0 .. live/sim{N-1} for the group's N publishers. Publisher k is on the
+// publishing node k mod takers (the same counts as the load spread); a node's viewers watch the
+// streams round-robin, so every node serving viewers carries streams routing can find.
+std::vector<StreamStats> SimulatedProvider::streamsOf(const Share& share) {
+    std::vector<StreamStats> out;
+    const std::int64_t streams = share.groupPublishers;
+    if (streams <= 0)
+        return out;
+    auto guid = [](std::int64_t k) {
+        return "live/sim" + std::to_string(k);
+    };
+    std::map<std::int64_t, StreamStats> byIndex;
+    if (share.publishIndex >= 0)
+        for (std::int64_t k = share.publishIndex; k < streams; k += share.publishTakers)
+            byIndex[k] = {guid(k), true, 0, share.kbpsPerStream, 0};
+    const std::int64_t watched = std::min(streams, share.viewers);
+    for (std::int64_t k = 0; k < watched; ++k) {
+        auto& st = byIndex[k];
+        if (st.guid.empty())
+            st = {guid(k), false, 0, share.kbpsPerStream, 0};
+        st.viewers = share.viewers / streams + (k < share.viewers % streams ? 1 : 0);
+    }
+    out.reserve(byIndex.size());
+    for (auto& [k, st] : byIndex)
+        out.push_back(std::move(st));
+    return out;
+}
+
 std::vector<NodeReport> SimulatedProvider::poll(const std::vector<std::string>& nodeIds) {
     const std::int64_t now = options_.clock(); // outside the lock: it is the caller's code
     std::lock_guard lock(mutex_);
@@ -251,6 +289,8 @@ std::vector<NodeReport> SimulatedProvider::poll(const std::vector<std::string>& 
         }
         const auto s = shares.find(id);
         r.metrics = metricsOf(it->second, s == shares.end() ? Share{} : s->second);
+        if (s != shares.end())
+            r.streams = streamsOf(s->second);
         out.push_back(std::move(r));
     }
     return out;

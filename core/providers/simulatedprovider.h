@@ -69,6 +69,10 @@ public:
     explicit SimulatedProvider(SimulatedOptions options);
 
     std::string platform() const override { return "SIMULATED"; }
+    // Simulated nodes run anywhere; these names are suggestions for wizards and plans.
+    ProviderInventory inventory() const override {
+        return {{"sim-eu-west", "sim-us-east", "sim-ap-south"}, {"sim-standard"}, {"sim-node"}};
+    }
     Result<NodeEndpoint> create(const NodeSpec& spec) override;
     Result<void> destroy(const std::string& nodeId) override;
     Result<NodeEndpoint> adopt(const NodeSpec& spec, const NodeEndpoint& known) override;
@@ -95,7 +99,13 @@ private:
     struct Share {
         std::int64_t publishers = 0;
         std::int64_t viewers = 0;
+        // Where the node stands among its group's takers, to name the streams it carries.
+        int publishIndex = -1;
+        int publishTakers = 0;
+        std::int64_t groupPublishers = 0;
+        double kbpsPerStream = 0;
     };
+    static std::vector<StreamStats> streamsOf(const Share& share);
     SimulatedLoad loadAtLocked(const std::string& nodeGroup, std::int64_t timeMs) const;
     SimulatedCapacity capacityOf(const std::string& nodeGroup) const;
     std::map<std::string, Share> spread(std::int64_t timeMs) const;

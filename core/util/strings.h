@@ -19,6 +19,10 @@ std::optional<double> parseDouble(std::string_view s);
 // role, stream name, app) must match [A-Za-z0-9][A-Za-z0-9._-]* and not contain "..".
 bool isSafeName(std::string_view s);
 
+// ASCII lower case (HTTP tokens, query flags); other bytes unchanged.
+std::string toLower(std::string_view s);
+std::string toUpper(std::string_view s);
+
 // Quotes a string for a message: 'abc', with control characters escaped.
 std::string quoted(std::string_view s);
 

@@ -1,0 +1,121 @@
+#pragma once
+// The Stream Manager 2.0 compatible REST API of switchyard-server (reference
+// ../shared/reference/stream-manager-2-api.md), as a pure function from HttpRequest to
+// HttpResponse: tests call handle() without a socket, the Beast server calls it per request.
+//
+// One route table carries, for every route, the least role it needs (or none: public); the
+// service authenticates the bearer token, checks the role and maps errors to statuses in one place
+// (apierrors.h) before any controller runs. Controllers (one file per resource) add their routes
+// to the table and read the cluster from ControlCore snapshots.
+
+#include "core/api/http.h"
+#include "core/api/router.h"
+#include "core/auth/jwt.h"
+#include "core/auth/loginratelimiter.h"
+#include "core/auth/roles.h"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace sy::engine {
+class ControlCore;
+}
+namespace sy::providers {
+class Provider;
+}
+
+namespace sy::api {
+
+class RequestMetrics;
+
+struct ApiOptions {
+    std::string version;          // reported by /metrics and the OpenAPI document
+    std::int64_t startTimeMs = 0; // process start, for /metrics
+    std::string eventRunId;       // distinguishes event sequence numbers of different runs
+};
+
+// Everything the controllers need, passed in (no globals).
+struct ApiContext {
+    engine::ControlCore& core;
+    const auth::JwtCodec& tokens;
+    auth::LoginRateLimiter& loginLimiter;
+    std::map<std::string, std::shared_ptr<providers::Provider>> providers; // by cloudPlatform
+    RequestMetrics* metrics = nullptr;
+    ApiOptions options;
+};
+
+// A request as a controller sees it: the HTTP request, path parameters, and who is calling
+// (absent on public routes).
+struct ApiRequest {
+    const HttpRequest& http;
+    const PathParams& params;
+    const auth::Claims* caller = nullptr;
+
+    const std::string& param(const std::string& name) const { return params.at(name); }
+    std::string callerName() const { return caller ? caller->subject : "anonymous"; }
+};
+
+using ApiHandler = std::function<HttpResponse(const ApiRequest&)>;
+
+// A query parameter as the OpenAPI document shows it.
+struct QueryDoc {
+    std::string name;
+    std::string type; // "boolean", "integer", "string"
+    std::string description;
+};
+
+struct RouteSpec {
+    std::string method;
+    std::string pattern;            // /as/v1/...; {name} one segment, {name...} the rest
+    std::optional<auth::Role> role; // nullopt: public
+    std::string tag;                // OpenAPI grouping: "auth", "admin", "streams", "provision"
+    std::string summary;
+    std::vector<QueryDoc> query = {};
+    std::string requestBody = {}; // schema name in the OpenAPI document, or empty
+    std::string response = {};    // schema name of a 200/201 body, or empty
+    int successStatus = 200;
+    ApiHandler handler = {};
+};
+
+class ApiService {
+public:
+    explicit ApiService(ApiContext context);
+    ApiService(const ApiService&) = delete;
+    ApiService& operator=(const ApiService&) = delete;
+
+    HttpResponse handle(const HttpRequest& request) const;
+
+    const std::vector<RouteSpec>& routes() const { return routes_; }
+    ApiContext& context() { return context_; }
+
+private:
+    void add(RouteSpec spec);
+    // nullopt when the caller may use the route (and `caller` is set), else the 401/403.
+    std::optional<HttpResponse> authorize(const RouteSpec& spec, const HttpRequest& request,
+                                          std::optional<auth::Claims>& caller) const;
+
+    ApiContext context_;
+    std::vector<RouteSpec> routes_;
+    std::unordered_map<std::string, std::size_t> byRoute_; // "GET /as/v1/..." → routes_ index
+    Router router_;
+};
+
+// Controllers: each adds the routes of one resource.
+using RouteSink = std::function<void(RouteSpec)>;
+void addAuthRoutes(ApiContext& ctx, const RouteSink& add);
+void addNodeGroupRoutes(ApiContext& ctx, const RouteSink& add);
+void addEvaluateRoutes(ApiContext& ctx, const RouteSink& add);
+void addInventoryRoutes(ApiContext& ctx, const RouteSink& add);
+void addStreamRoutes(ApiContext& ctx, const RouteSink& add);
+void addProvisionRoutes(ApiContext& ctx, const RouteSink& add);
+void addEventRoutes(ApiContext& ctx, const RouteSink& add);
+void addSystemRoutes(ApiContext& ctx, const RouteSink& add,
+                     const std::vector<RouteSpec>& allRoutes);
+
+} // namespace sy::api
