@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <pthread.h>
 
@@ -72,6 +73,22 @@ std::string runId() {
     return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
 }
 
+// The node-callback port of the last run: running nodes' configs carry its URL, and keeping it
+// spares them a reload when a restarted server re-adopts them.
+constexpr const char* kCallbackPortFile = "node-callback-port";
+
+std::uint16_t previousCallbackPort(const std::string& dataDir) {
+    std::ifstream in(std::filesystem::path(dataDir) / kCallbackPortFile);
+    int port = 0;
+    if (in >> port && port > 1024 && port < 65536)
+        return static_cast<std::uint16_t>(port);
+    return 0;
+}
+
+void rememberCallbackPort(const std::string& dataDir, std::uint16_t port) {
+    std::ofstream(std::filesystem::path(dataDir) / kCallbackPortFile) << port << "\n";
+}
+
 // Blocks SIGINT and SIGTERM in every thread (threads inherit the mask), so that the main thread
 // alone takes them with sigwait and shuts down in order.
 sigset_t blockStopSignals() {
@@ -123,10 +140,11 @@ int main(int argc, char** argv) {
     // Nodes call the core back on loopback (on_play redirects an edge to the origin that carries
     // a stream); the endpoint starts first because node configs carry its URL.
     sy::api::NodeCallbackServer callbacks;
-    if (auto started = callbacks.start(); !started) {
+    if (auto started = callbacks.start(previousCallbackPort(options->dataDir)); !started) {
         std::cerr << "switchyard-server: node callbacks: " << started.error().message << "\n";
         return 1;
     }
+    rememberCallbackPort(options->dataDir, callbacks.port());
     sy::providers::LocalProviderOptions localOptions;
     localOptions.nodesDir = std::filesystem::path(options->dataDir) / "nodes";
     localOptions.callbackBaseUrl = callbacks.baseUrl();

@@ -40,15 +40,25 @@ NodeCallbackServer::~NodeCallbackServer() {
     stop();
 }
 
-Result<void> NodeCallbackServer::start() {
+Result<void> NodeCallbackServer::start(std::uint16_t preferredPort) {
     ServerOptions options;
     options.address = "127.0.0.1";
-    options.port = 0;
     options.threads = 1;
     options.requestTimeout = std::chrono::milliseconds(5000);
-    server_ = std::make_unique<HttpServer>(
-        options, [this](const HttpRequest& req) { return handleNodeCallback(core_.load(), req); });
-    return server_->start();
+    for (const std::uint16_t port : {preferredPort, std::uint16_t{0}}) {
+        options.port = port;
+        server_ = std::make_unique<HttpServer>(options, [this](const HttpRequest& req) {
+            return handleNodeCallback(core_.load(), req);
+        });
+        auto started = server_->start();
+        if (started || port == 0)
+            return started;
+    }
+    return {};
+}
+
+std::uint16_t NodeCallbackServer::port() const {
+    return server_ ? server_->port() : 0;
 }
 
 std::string NodeCallbackServer::baseUrl() const {

@@ -22,8 +22,10 @@ class NodeCallbackServer {
 public:
     NodeCallbackServer();
     ~NodeCallbackServer();
-    // Binds 127.0.0.1 on a free port.
-    Result<void> start();
+    // Binds 127.0.0.1 on `preferredPort` when it is free (a restarted server keeps the URL its
+    // running nodes were configured with), else on any free port.
+    Result<void> start(std::uint16_t preferredPort = 0);
+    std::uint16_t port() const;
     // "http://127.0.0.1:PORT": the base URL for LocalProviderOptions::callbackBaseUrl.
     std::string baseUrl() const;
     void attach(const engine::ControlCore* core) { core_.store(core); }

@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <thread>
 
@@ -122,6 +123,18 @@ Result<NginxStat> NginxRtmpDriver::waitForStat(milliseconds timeout, long long n
                                               ")");
         std::this_thread::sleep_for(pause);
     }
+}
+
+bool NginxRtmpDriver::installedConfigMatches(const NodeSpec& spec) const {
+    const auto text = config_.render(spec, nginx_.rtmpModule);
+    if (!text)
+        return false;
+    std::ifstream in(spec.prefixDir / "conf" / "nginx.conf", std::ios::binary);
+    if (!in)
+        return false;
+    const std::string installed((std::istreambuf_iterator<char>(in)),
+                                std::istreambuf_iterator<char>());
+    return installed == *text;
 }
 
 Result<void> NginxRtmpDriver::reload(const NodeSpec& next) {

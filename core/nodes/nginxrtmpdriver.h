@@ -63,6 +63,9 @@ public:
     // clients stay on the old worker until they leave, so /stat (answered by the new worker)
     // under-reports them meanwhile. Waits until a new worker answers /stat.
     Result<void> reload(const NodeSpec& next);
+    // True when the node's installed conf/nginx.conf is what `spec` renders to. A reload strands
+    // the clients of the old worker from /stat, so callers skip reloads that change nothing.
+    bool installedConfigMatches(const NodeSpec& spec) const;
     // SIGQUIT: stop accepting, keep serving connected clients, exit when they have left. The HTTP
     // listener closes too, so /stat and /control are unreachable while a node drains.
     Result<void> drain();

@@ -136,9 +136,10 @@ Result<NodeEndpoint> LocalProvider::adopt(const NodeSpec& spec, const NodeEndpoi
         return unexpected(d.error());
     std::shared_ptr<nodes::NginxRtmpDriver> shared = std::move(d).value();
     shared->holdPorts(std::move(lease).value());
-    // The callback endpoint of the new core differs from the one the node was started with:
-    // reload the node's config (clients stay connected) so its callbacks reach this core.
-    if (!options_.callbackBaseUrl.empty())
+    // When the callback endpoint of the new core differs from the one the node was started with,
+    // reload the node's config (clients stay connected) so its callbacks reach this core. Only
+    // then: after a reload the old worker keeps its clients but /stat no longer shows them.
+    if (!options_.callbackBaseUrl.empty() && !shared->installedConfigMatches(shared->spec()))
         if (auto reloaded = shared->reload(shared->spec()); !reloaded)
             return unexpected(reloaded.error());
     {

@@ -53,7 +53,7 @@ public:
     // Waits (with a deadline) for the "listening on" line and returns the port, or 0.
     quint16 waitForPort() {
         QDeadlineTimer deadline(15000);
-        static const QRegularExpression re(QStringLiteral("listening on http://[^:]+:(\\d+)/"));
+        static const QRegularExpression re(QStringLiteral("listening on https?://[^:]+:(\\d+)/"));
         while (!deadline.hasExpired()) {
             out_ += QString::fromUtf8(proc_.readAllStandardOutput());
             if (auto m = re.match(out_); m.hasMatch())
@@ -92,6 +92,7 @@ private slots:
     void badOptionsAreRefused();
     void busyPortIsReported();
     void demoRunsASimulatedNodeGroup();
+    void servesHttpsWithAGeneratedFirstAdmin();
 };
 
 void TestServer::routerMatchesAndReportsErrorsAsJson() {
@@ -233,6 +234,14 @@ void TestServer::badOptionsAreRefused_data() {
         << "host must be an IP address";
     QTest::addRow("password on argv")
         << QStringList{QStringLiteral("--admin-password=x")} << "not taken from the command line";
+    QTest::addRow("tls cert without key")
+        << QStringList{QStringLiteral("--tls-cert"), QStringLiteral("c.pem")}
+        << "--tls-cert and --tls-key go together";
+    QTest::addRow("token ttl zero")
+        << QStringList{QStringLiteral("--token-ttl"), QStringLiteral("0")} << "--token-ttl";
+    QTest::addRow("local ports reversed")
+        << QStringList{QStringLiteral("--local-ports"), QStringLiteral("30000-20000")}
+        << "--local-ports";
     QTest::addRow("unknown option")
         << QStringList{QStringLiteral("--frobnicate")} << "unknown option '--frobnicate'";
 }
@@ -293,6 +302,49 @@ void TestServer::demoRunsASimulatedNodeGroup() {
         sy::store::SqliteStore::open(dir.filePath(QStringLiteral("switchyard.db")).toStdString());
     QVERIFY(store.ok());
     QVERIFY((*store)->getNodeGroup("demo").ok());
+}
+
+// HTTPS with the operator's certificate; no admin password given, so the first start writes a
+// random one to a private file, and that password logs in over TLS.
+void TestServer::servesHttpsWithAGeneratedFirstAdmin() {
+    QTemporaryDir dir;
+    const QString cert = dir.filePath(QStringLiteral("cert.pem"));
+    const QString key = dir.filePath(QStringLiteral("key.pem"));
+    QProcess openssl;
+    openssl.start(QStringLiteral("openssl"),
+                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                   QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-days"),
+                   QStringLiteral("1"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
+                   QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert});
+    QVERIFY(openssl.waitForFinished(60000) && openssl.exitCode() == 0);
+    const QString data = dir.filePath(QStringLiteral("state"));
+    ServerProcess server(data,
+                         {QStringLiteral("--tls-cert"), cert, QStringLiteral("--tls-key"), key});
+    const quint16 port = server.waitForPort();
+    QVERIFY2(port != 0, qPrintable(server.output()));
+    QVERIFY(server.output().contains(QStringLiteral("https://")));
+
+    QFile passwordFile(data + QStringLiteral("/initial-admin-password"));
+    QVERIFY(passwordFile.open(QIODevice::ReadOnly));
+    QCOMPARE(passwordFile.permissions() & (QFile::ReadGroup | QFile::ReadOther),
+             QFile::Permissions{});
+    const QString password = QString::fromUtf8(passwordFile.readAll()).trimmed();
+    QVERIFY(password.size() >= 16);
+    QFile secret(data + QStringLiteral("/jwt.secret"));
+    QVERIFY(secret.exists());
+    QCOMPARE(secret.permissions() & (QFile::ReadGroup | QFile::ReadOther), QFile::Permissions{});
+
+    const QString base = QStringLiteral("https://127.0.0.1:%1").arg(port);
+    QProcess curl;
+    curl.start(QStringLiteral("curl"),
+               {QStringLiteral("-s"), QStringLiteral("--cacert"), cert, QStringLiteral("-X"),
+                QStringLiteral("PUT"), QStringLiteral("-u"), QStringLiteral("admin:") + password,
+                base + QStringLiteral("/as/v1/auth/login")});
+    QVERIFY(curl.waitForFinished(15000));
+    const auto login = Json::parse(curl.readAllStandardOutput().toStdString(), nullptr, false);
+    QVERIFY2(login.contains("token"), login.dump().c_str());
+    // Plain HTTP to the TLS port gets no HTTP answer.
+    QCOMPARE(sy::test::httpGet(port, "/as/v1/admin/healthz").status, 0);
 }
 
 QTEST_GUILESS_MAIN(TestServer)
