@@ -124,6 +124,17 @@ Json provisionStatus(ApiContext& ctx, const std::string& group, const Json& doc)
     return out;
 }
 
+Result<store::ProvisionRecord, HttpResponse>
+findProvision(ApiContext& ctx, const std::string& group, const std::string& guid) {
+    auto p = ctx.core.store().getProvision(group, guid);
+    if (!p)
+        return unexpected(p.error().code == "not_found"
+                              ? HttpResponse::error(404, "no provision " + sy::quoted(guid) +
+                                                             " in " + sy::quoted(group))
+                              : errorResponse(p.error()));
+    return std::move(p).value();
+}
+
 HttpResponse getProvision(ApiContext& ctx, const ApiRequest& r) {
     QueryReader q(r.http);
     const bool status = q.flag("status", false);
@@ -133,12 +144,9 @@ HttpResponse getProvision(ApiContext& ctx, const ApiRequest& r) {
     const auto* g = findGroup(*snap, r.param("ng"));
     if (!g)
         return noGroup(r.param("ng"));
-    auto p = ctx.core.store().getProvision(groupName(*g), r.param("guid"));
+    auto p = findProvision(ctx, groupName(*g), r.param("guid"));
     if (!p)
-        return p.error().code == "not_found"
-                   ? HttpResponse::error(404, "no provision " + sy::quoted(r.param("guid")) +
-                                                  " in " + sy::quoted(groupName(*g)))
-                   : errorResponse(p.error());
+        return p.error();
     return HttpResponse::json(200, status ? provisionStatus(ctx, groupName(*g), p->doc) : p->doc);
 }
 
@@ -195,12 +203,9 @@ HttpResponse distribute(ApiContext& ctx, const ApiRequest& r) {
     const auto* g = findGroup(*snap, r.param("ng"));
     if (!g)
         return noGroup(r.param("ng"));
-    auto p = ctx.core.store().getProvision(groupName(*g), r.param("guid"));
+    auto p = findProvision(ctx, groupName(*g), r.param("guid"));
     if (!p)
-        return p.error().code == "not_found"
-                   ? HttpResponse::error(404, "no provision " + sy::quoted(r.param("guid")) +
-                                                  " in " + sy::quoted(groupName(*g)))
-                   : errorResponse(p.error());
+        return p.error();
     const std::string capability = targetCapability(q, p->doc);
     if (!groupHasCapability(*g, capability))
         return HttpResponse::error(422, "no role of " + sy::quoted(groupName(*g)) +

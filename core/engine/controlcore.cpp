@@ -426,7 +426,7 @@ CommandResult ControlCore::createNodeGroup(model::NodeGroupConfig config) {
                             {},
                             "node group " + name + " created",
                             {{"change", "created"}}});
-                impl->requestPublish();
+                impl->publish(); // now: a caller that saw the command succeed reads it
                 done->set_value({});
                 impl->reconcile();
             });
@@ -460,7 +460,7 @@ CommandResult ControlCore::updateNodeGroup(model::NodeGroupConfig config) {
                     {},
                     "node group " + name + " updated",
                     {{"change", "updated"}}});
-        impl->requestPublish();
+        impl->publish(); // now: a caller that saw the command succeed reads it
     });
 }
 
@@ -487,7 +487,7 @@ CommandResult ControlCore::deleteNodeGroup(std::string name) {
                             {},
                             "node group " + name + " deleted; destroying its nodes",
                             {{"change", "deleted"}}});
-                impl->requestPublish();
+                impl->publish(); // now: a caller that saw the command succeed reads it
                 done->set_value({});
                 impl->reconcile();
             });
@@ -511,7 +511,7 @@ CommandResult ControlCore::setPaused(std::string name, bool paused) {
                     {},
                     "scaling of " + name + (paused ? " paused" : " resumed"),
                     {{"change", paused ? "paused" : "resumed"}}});
-        impl->requestPublish();
+        impl->publish(); // now: a caller that saw the command succeed reads it
     });
 }
 
@@ -530,7 +530,7 @@ CommandResult ControlCore::drainNode(std::string group, std::string nodeId) {
                                      std::string(model::toString(n->second.life.state)) +
                                      ", only INSERVICE nodes can drain"));
         impl->observe(g->second, n->second, scaling::NodeObservation::DrainRequested, impl->now());
-        impl->requestPublish();
+        impl->publish(); // now: a caller that saw the command succeed reads it
         done->set_value({});
     });
 }
