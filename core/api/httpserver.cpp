@@ -478,8 +478,11 @@ Result<void> HttpServer::Impl::listen() {
 
 void HttpServer::Impl::accept() {
     acceptor->async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {
-        if (ec == asio::error::operation_aborted)
-            return; // stop() closed the acceptor
+        // stop() closed the acceptor: the pending accept is aborted, or, when stop() ran between
+        // a completion and the next accept, the new one fails with bad_descriptor. Either way,
+        // accepting again would spin and keep run() from returning.
+        if (ec == asio::error::operation_aborted || !acceptor->is_open())
+            return;
         if (!ec)
             launch(std::move(s));
         accept();
