@@ -1,0 +1,143 @@
+// EmbeddedBackend over a real ControlCore with SIMULATED nodes: commands complete through their
+// callback on the GUI thread with the core's error message, snapshots are announced when they
+// change, and core events reach the GUI thread in batches, in order.
+
+#include "ui/backend/embeddedbackend.h"
+
+#include "core/model/nodegroupcodec.h"
+#include "core/providers/simulatedprovider.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+using namespace sy;
+
+namespace {
+
+model::NodeGroupConfig groupConfig(const std::string& name, int edges) {
+    auto parsed = model::parseNodeGroup(std::string_view(R"({"name": ")" + name + R"(",
+      "cloudPlatform": "SIMULATED", "shuffleSizeExpression": "1",
+      "roles": {"origin": {"name": "origin", "capabilities": ["PUBLISH"]},
+                "edge": {"name": "edge", "capabilities": ["SUBSCRIBE"], "parentRoleName": "origin",
+                         "parentCardinality": "GLOBAL"}},
+      "groups": {"eu": {"subGroupName": "eu", "rulesByRole": {
+        "origin": {"min": 1, "max": 1, "increment": 1,
+                   "outExpression": "avg(connections.publisher) > 12",
+                   "inExpression": "avg(connections.publisher) < 0",
+                   "capacityRankingExpression": "connections.publisher",
+                   "capacityLimitExpression": "20"},
+        "edge": {"min": )" + std::to_string(edges) + R"(, "max": 8, "increment": 1,
+                 "outExpression": "avg(connections.subscriber) > 1000",
+                 "inExpression": "avg(connections.subscriber) < 0",
+                 "capacityRankingExpression": "connections.subscriber",
+                 "capacityLimitExpression": "200"}}}}})"));
+    if (!parsed)
+        qFatal("bad config: %s", model::describe(parsed.error()).c_str());
+    return std::move(parsed).value();
+}
+
+int inService(const engine::ClusterSnapshot& s, const std::string& group) {
+    const auto* g = s.group(group);
+    int n = 0;
+    if (g)
+        for (const auto& node : g->nodes)
+            n += node.state == model::NodeState::InService;
+    return n;
+}
+
+} // namespace
+
+class TestEmbeddedBackend : public QObject {
+    Q_OBJECT
+private slots:
+    void init();
+    void cleanup();
+    void commandsCompleteOnTheGuiThread();
+    void refusedCommandCarriesTheCoreMessage();
+    void eventsArriveInOrderOnTheGuiThread();
+
+private:
+    std::unique_ptr<QTemporaryDir> dir_;
+    std::unique_ptr<ui::EmbeddedBackend> backend_;
+};
+
+void TestEmbeddedBackend::init() {
+    dir_ = std::make_unique<QTemporaryDir>();
+    engine::CoreOptions o;
+    o.dataDir = dir_->path().toStdString();
+    o.tick = std::chrono::milliseconds(20);
+    o.pollInterval = std::chrono::milliseconds(10);
+    o.providers["SIMULATED"] = std::make_shared<providers::SimulatedProvider>();
+    auto core = engine::ControlCore::open(std::move(o));
+    QVERIFY(core.ok());
+    backend_ = std::make_unique<ui::EmbeddedBackend>(std::move(core).value(), dir_->path(), 20);
+}
+
+void TestEmbeddedBackend::cleanup() {
+    backend_.reset();
+    dir_.reset();
+}
+
+void TestEmbeddedBackend::commandsCompleteOnTheGuiThread() {
+    QSignalSpy snapshots(backend_.get(), &ui::ClusterBackend::snapshotChanged);
+    bool completed = false;
+    bool onGuiThread = false;
+    backend_->createNodeGroup(groupConfig("ng1", 2), [&](Result<void> r) {
+        QVERIFY(r.ok());
+        completed = true;
+        onGuiThread = QThread::currentThread() == qApp->thread();
+    });
+    QTRY_VERIFY(completed);
+    QVERIFY(onGuiThread);
+    // The group is in the snapshot by the time the command has completed.
+    QVERIFY(backend_->snapshot()->group("ng1") != nullptr);
+    QTRY_COMPARE(inService(*backend_->snapshot(), "ng1"), 3);
+    QVERIFY(snapshots.count() >= 1);
+    QVERIFY(backend_->description().startsWith(QStringLiteral("embedded: ")));
+}
+
+void TestEmbeddedBackend::refusedCommandCarriesTheCoreMessage() {
+    std::optional<Result<void>> first;
+    backend_->createNodeGroup(groupConfig("ng1", 0), [&](Result<void> r) { first = r; });
+    QTRY_VERIFY(first.has_value());
+    std::optional<Result<void>> second;
+    backend_->createNodeGroup(groupConfig("ng1", 0), [&](Result<void> r) { second = r; });
+    QTRY_VERIFY(second.has_value());
+    QVERIFY(!second->ok());
+    QCOMPARE(second->error().code, std::string("exists"));
+    QVERIFY(second->error().message.find("ng1") != std::string::npos);
+    std::optional<Result<void>> drain;
+    backend_->drainNode("ng1", "nosuchnode", [&](Result<void> r) { drain = r; });
+    QTRY_VERIFY(drain.has_value());
+    QCOMPARE(drain->error().code, std::string("not_found"));
+}
+
+void TestEmbeddedBackend::eventsArriveInOrderOnTheGuiThread() {
+    std::vector<engine::Event> seen;
+    int batches = 0;
+    bool allOnGui = true;
+    connect(backend_.get(), &ui::ClusterBackend::eventsArrived, this,
+            [&](const ui::EventList& events) {
+                ++batches;
+                allOnGui = allOnGui && QThread::currentThread() == qApp->thread();
+                seen.insert(seen.end(), events.begin(), events.end());
+            });
+    bool created = false;
+    backend_->createNodeGroup(groupConfig("ng1", 3), [&](Result<void>) { created = true; });
+    QTRY_VERIFY(created);
+    QTRY_VERIFY(std::count_if(seen.begin(), seen.end(), [](const engine::Event& e) {
+                    return e.kind == engine::EventKind::NodeStateChanged &&
+                           e.details.value("to", "") == "INSERVICE";
+                }) == 4);
+    QVERIFY(allOnGui);
+    QVERIFY(std::is_sorted(seen.begin(), seen.end(),
+                           [](const auto& a, const auto& b) { return a.sequence < b.sequence; }));
+    // Batched: fewer hops to the GUI thread than events.
+    QVERIFY(batches < static_cast<int>(seen.size()));
+    QCOMPARE(int(seen.front().kind), int(engine::EventKind::NodeGroupChanged));
+}
+
+QTEST_GUILESS_MAIN(TestEmbeddedBackend)
+#include "tst_embeddedbackend.moc"

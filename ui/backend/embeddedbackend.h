@@ -1,0 +1,58 @@
+#pragma once
+// EmbeddedBackend: the console manages a cluster itself, through a ControlCore it owns.
+// Events arrive on the core's thread and are batched over to the GUI thread with one queued call
+// per batch; snapshots are checked on a timer and announced only when their version changed.
+
+#include "ui/backend/clusterbackend.h"
+
+#include "core/engine/controlcore.h"
+
+#include <QTimer>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+
+namespace sy::ui {
+
+class EmbeddedBackend final : public ClusterBackend {
+    Q_OBJECT
+public:
+    // Takes a started or unstarted core; starts it if needed. `refreshMs`: snapshot poll period.
+    explicit EmbeddedBackend(std::unique_ptr<engine::ControlCore> core, QString dataDir,
+                             int refreshMs = 250, QObject* parent = nullptr);
+    ~EmbeddedBackend() override;
+
+    QString description() const override;
+    engine::SnapshotPtr snapshot() const override;
+
+    void createNodeGroup(model::NodeGroupConfig config, CommandCallback done) override;
+    void updateNodeGroup(model::NodeGroupConfig config, CommandCallback done) override;
+    void deleteNodeGroup(std::string name, CommandCallback done) override;
+    void setPaused(std::string name, bool paused, CommandCallback done) override;
+    void drainNode(std::string nodeGroup, std::string nodeId, CommandCallback done) override;
+    void manualScale(std::string nodeGroup, std::string subGroup, std::string role, int nodeCount,
+                     CommandCallback done) override;
+
+    engine::ControlCore& core() { return *core_; }
+
+private:
+    // Waits for the command on a pool thread and calls `done` back on the GUI thread.
+    void complete(engine::CommandResult command, CommandCallback done);
+    void onCoreEvent(const engine::Event& e); // core thread
+    void flushEvents();                       // GUI thread
+    void checkSnapshot();                     // GUI thread
+
+    std::unique_ptr<engine::ControlCore> core_;
+    QString dataDir_;
+    QTimer refresh_;
+    std::uint64_t shownVersion_ = 0;
+    int listener_ = -1;
+    std::mutex pendingMutex_;
+    EventList pending_;
+    bool flushQueued_ = false;
+    // Commands and event hops may outlive this object; they check it is still alive.
+    std::shared_ptr<std::atomic<bool>> alive_ = std::make_shared<std::atomic<bool>>(true);
+};
+
+} // namespace sy::ui
