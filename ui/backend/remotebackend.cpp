@@ -1,0 +1,526 @@
+#include "ui/backend/remotebackend.h"
+
+#include "core/model/nodegroupcodec.h"
+#include "core/model/nodestatus.h"
+
+#include <QNetworkRequest>
+#include <QPointer>
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+namespace sy::ui {
+
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr int kTransferTimeoutMs = 5000;
+constexpr int kMaxBackoffMs = 30000;
+
+std::int64_t nowMs() {
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+Json parseBody(const QByteArray& body) {
+    return Json::parse(body.constBegin(), body.constEnd(), nullptr, /*allow_exceptions=*/false);
+}
+
+QString fromStd(const std::string& s) {
+    return QString::fromStdString(s);
+}
+
+// Tolerance rule: `errorMessage`, then `error`, then the raw body.
+QString errorText(const RemoteBackend::Reply& r) {
+    if (!r.transportError.isEmpty())
+        return r.transportError;
+    const Json j = parseBody(r.body);
+    if (j.is_object())
+        for (const char* key : {"errorMessage", "error"})
+            if (auto it = j.find(key); it != j.end() && it->is_string())
+                return fromStd(it->get<std::string>());
+    const QString raw = QString::fromUtf8(r.body).trimmed();
+    return raw.isEmpty() ? QStringLiteral("HTTP %1").arg(r.status) : raw;
+}
+
+std::string errorCode(int status) {
+    switch (status) {
+    case 0:
+    case 503:
+        return "unavailable";
+    case 400:
+    case 422:
+        return "invalid";
+    case 401:
+        return "unauthorized";
+    case 403:
+        return "forbidden";
+    case 404:
+        return "not_found";
+    case 409:
+        return "exists";
+    default:
+        return status >= 500 ? "internal" : "http_" + std::to_string(status);
+    }
+}
+
+bool succeeded(const RemoteBackend::Reply& r) {
+    return r.status >= 200 && r.status < 300;
+}
+
+// "HTTP 401 on /as/v1/auth/login: invalid user name or password"
+QString describeFailure(const QString& what, const RemoteBackend::Reply& r) {
+    if (r.status == 0)
+        return what + QStringLiteral(": ") + r.transportError;
+    if (!r.transportError.isEmpty()) // already described, e.g. a refused login
+        return r.transportError;
+    return QStringLiteral("HTTP %1 on %2: %3").arg(r.status).arg(what, errorText(r));
+}
+
+// The `exp` claim (epoch s) of a JWT, without verifying it: only to know when to log in again.
+std::optional<std::int64_t> jwtExpiryMs(const QByteArray& token) {
+    const auto parts = token.split('.');
+    if (parts.size() != 3)
+        return std::nullopt;
+    const auto payload = QByteArray::fromBase64(parts[1], QByteArray::Base64UrlEncoding |
+                                                              QByteArray::OmitTrailingEquals);
+    const Json j = parseBody(payload);
+    if (!j.is_object() || !j.contains("exp") || !j["exp"].is_number())
+        return std::nullopt;
+    return static_cast<std::int64_t>(j["exp"].get<double>() * 1000);
+}
+
+std::optional<std::int64_t> intField(const Json& j, const char* key) {
+    const auto it = j.find(key);
+    if (it == j.end())
+        return std::nullopt;
+    if (it->is_number())
+        return static_cast<std::int64_t>(it->get<double>());
+    if (it->is_string()) {
+        bool ok = false;
+        const auto v = fromStd(it->get<std::string>()).toLongLong(&ok);
+        if (ok)
+            return v;
+    }
+    return std::nullopt;
+}
+
+// A path segment from a name or node id (never a guid, so '/' may be encoded).
+QString seg(const std::string& s) {
+    return QString::fromUtf8(QUrl::toPercentEncoding(fromStd(s)));
+}
+
+std::string textField(const Json& j, const char* key) {
+    const auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::optional<engine::EventKind> eventKindFrom(const std::string& s) {
+    using K = engine::EventKind;
+    for (K k : {K::NodeStateChanged, K::ScalingDecision, K::StreamStarted, K::StreamStopped,
+                K::Alert, K::NodeGroupChanged})
+        if (engine::toString(k) == s)
+            return k;
+    return std::nullopt;
+}
+
+engine::Event decodeEvent(const Json& j) {
+    engine::Event e;
+    e.sequence = static_cast<std::uint64_t>(intField(j, "sequence").value_or(0));
+    e.timeMs = intField(j, "timestamp").value_or(0);
+    // Kinds a newer server adds are shown as alerts rather than dropped.
+    e.kind = eventKindFrom(textField(j, "kind")).value_or(engine::EventKind::Alert);
+    e.message = textField(j, "message");
+    e.nodeGroup = textField(j, "nodeGroupName");
+    e.subGroup = textField(j, "subGroupName");
+    e.role = textField(j, "nodeRoleName");
+    e.nodeId = textField(j, "nodeId");
+    if (auto it = j.find("details"); it != j.end() && it->is_object())
+        e.details = *it;
+    return e;
+}
+
+engine::NodeView nodeFromStatus(const model::NodeStatusItem& item, const std::string& group) {
+    engine::NodeView n;
+    n.nodeGroup = group;
+    if (const auto& ne = item.nodeEvent) {
+        n.nodeId = ne->nodeId;
+        n.subGroup = ne->subGroupName;
+        n.role = ne->nodeRoleName;
+        n.endpoint.address = ne->publicIp;
+        n.parents = ne->parents;
+        n.lastReportMs = ne->timestamp;
+        if (ne->metrics)
+            n.metrics = model::flatten(*ne->metrics);
+        if (ne->extra && ne->extra->is_object()) {
+            n.endpoint.rtmpPort =
+                static_cast<std::uint16_t>(intField(*ne->extra, "rtmpPort").value_or(0));
+            n.endpoint.httpPort =
+                static_cast<std::uint16_t>(intField(*ne->extra, "httpPort").value_or(0));
+        }
+    }
+    if (const auto& se = item.scalingEvent) {
+        if (n.nodeId.empty())
+            n.nodeId = se->nodeId;
+        if (n.subGroup.empty())
+            n.subGroup = se->subGroupName;
+        if (n.role.empty())
+            n.role = se->nodeRoleName;
+        n.state = se->state;
+        n.stateSinceMs = se->timestamp;
+        if (se->extra && se->extra->is_object())
+            n.faultReason = textField(*se->extra, "reason");
+    }
+    return n;
+}
+
+} // namespace
+
+// One refresh: the group list, then each group's config and status, and an event page.
+struct RemoteBackend::Round {
+    int pending = 0;
+    QString error; // the first failure; the round is dropped when set
+
+    void fail(QString why) {
+        if (error.isEmpty())
+            error = std::move(why);
+    }
+    std::map<std::string, engine::NodeGroupView> groups;
+    EventList events;
+};
+
+RemoteBackend::RemoteBackend(QUrl base, QString user, QString password, int refreshMs,
+                             QObject* parent)
+    : ClusterBackend(parent)
+    , base_(std::move(base))
+    , user_(std::move(user))
+    , password_(std::move(password))
+    , refreshMs_(std::max(refreshMs, 10))
+    , snapshot_(std::make_shared<engine::ClusterSnapshot>()) {
+    timer_.setSingleShot(true);
+    connect(&timer_, &QTimer::timeout, this, &RemoteBackend::startRound);
+    scheduleRound(0);
+}
+
+RemoteBackend::~RemoteBackend() {
+    // Replies still in flight must not call back into a half-destroyed object.
+    const auto replies = nam_.findChildren<QNetworkReply*>();
+    for (QNetworkReply* reply : replies) {
+        reply->disconnect(this);
+        reply->abort();
+    }
+}
+
+QString RemoteBackend::description() const {
+    return base_.toString();
+}
+
+engine::SnapshotPtr RemoteBackend::snapshot() const {
+    return snapshot_;
+}
+
+// --- HTTP plumbing ---------------------------------------------------------------------------
+
+void RemoteBackend::sendRaw(const QByteArray& verb, const QString& pathAndQuery,
+                            const QByteArray& body, const QByteArray& authorization,
+                            ReplyHandler handler) {
+    // Appended, not resolved: a base with a path prefix (a reverse proxy) keeps it.
+    QString root = base_.toString(QUrl::StripTrailingSlash);
+    QNetworkRequest req(QUrl(root + pathAndQuery));
+    req.setTransferTimeout(kTransferTimeoutMs);
+    req.setRawHeader("Authorization", authorization);
+    req.setRawHeader("Accept", "application/json");
+    if (!body.isEmpty())
+        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    QNetworkReply* reply = nam_.sendCustomRequest(req, verb, body);
+    connect(reply, &QNetworkReply::finished, this, [reply, handler = std::move(handler)] {
+        reply->deleteLater();
+        Reply r;
+        r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        r.body = reply->readAll();
+        if (r.status == 0)
+            r.transportError =
+                reply->error() == QNetworkReply::OperationCanceledError
+                    ? QStringLiteral("no answer within %1 s").arg(kTransferTimeoutMs / 1000)
+                    : reply->errorString();
+        handler(r);
+    });
+}
+
+void RemoteBackend::withToken(std::function<void(const std::optional<Reply>&)> next) {
+    if (!token_.isEmpty() && nowMs() < tokenRefreshAtMs_)
+        return next(std::nullopt);
+    tokenWaiters_.push_back(std::move(next));
+    if (loginInFlight_)
+        return;
+    loginInFlight_ = true;
+    const QByteArray basic = "Basic " + (user_ + QLatin1Char(':') + password_).toUtf8().toBase64();
+    sendRaw("PUT", QStringLiteral("/as/v1/auth/login"), {}, basic,
+            [this](const Reply& r) { onLoginReply(r); });
+}
+
+void RemoteBackend::onLoginReply(const Reply& r) {
+    loginInFlight_ = false;
+    std::optional<Reply> failure;
+    const Json j = parseBody(r.body);
+    if (!succeeded(r)) {
+        failure = r;
+    } else if (!j.is_object() || !j.contains("token") || !j["token"].is_string()) {
+        failure = Reply{r.status, "the login answer has no token: " + r.body.left(200), {}};
+    } else {
+        token_ = QByteArray::fromStdString(j["token"].get<std::string>());
+        const std::int64_t now = nowMs();
+        // SM 2.0 sends only the token: then the JWT's own `exp` says how long it lives.
+        auto expires = intField(j, "expiresAt");
+        if (!expires || *expires <= 0)
+            expires = jwtExpiryMs(token_);
+        const std::int64_t lifetime =
+            expires ? std::max<std::int64_t>(*expires - now, 0) : std::int64_t{10} * 60 * 1000;
+        tokenRefreshAtMs_ = now + lifetime * 9 / 10;
+    }
+    if (failure)
+        token_.clear();
+    auto waiters = std::move(tokenWaiters_);
+    tokenWaiters_.clear();
+    for (auto& w : waiters)
+        w(failure);
+}
+
+void RemoteBackend::request(QByteArray verb, QString pathAndQuery, QByteArray body,
+                            ReplyHandler handler, bool retried) {
+    withToken([this, verb, pathAndQuery, body, handler = std::move(handler),
+               retried](const std::optional<Reply>& loginFailure) mutable {
+        if (loginFailure) {
+            Reply r = *loginFailure;
+            if (r.status != 0)
+                r.transportError = describeFailure(QStringLiteral("PUT /as/v1/auth/login"), r);
+            return handler(r);
+        }
+        sendRaw(verb, pathAndQuery, body, "Bearer " + token_,
+                [this, verb, pathAndQuery, body, handler, retried](const Reply& r) {
+                    // Expired or revoked token (or a restarted server with a new secret).
+                    if (r.status == 401 && !retried) {
+                        token_.clear();
+                        return request(verb, pathAndQuery, body, handler, true);
+                    }
+                    handler(r);
+                });
+    });
+}
+
+// --- Commands --------------------------------------------------------------------------------
+
+void RemoteBackend::command(QByteArray verb, QString pathAndQuery, QByteArray body,
+                            CommandCallback done) {
+    request(std::move(verb), std::move(pathAndQuery), std::move(body),
+            [this, done = std::move(done)](const Reply& r) {
+                if (succeeded(r)) {
+                    refreshSoon();
+                    if (done)
+                        done({});
+                    return;
+                }
+                if (done)
+                    done(fail(errorCode(r.status), errorText(r).toStdString()));
+            });
+}
+
+void RemoteBackend::createNodeGroup(model::NodeGroupConfig config, CommandCallback done) {
+    command("POST", QStringLiteral("/as/v1/admin/nodegroup"),
+            QByteArray::fromStdString(model::encodeNodeGroup(config).dump()), std::move(done));
+}
+
+void RemoteBackend::updateNodeGroup(model::NodeGroupConfig config, CommandCallback done) {
+    command("PUT", QStringLiteral("/as/v1/admin/nodegroup"),
+            QByteArray::fromStdString(model::encodeNodeGroup(config).dump()), std::move(done));
+}
+
+void RemoteBackend::deleteNodeGroup(std::string name, CommandCallback done) {
+    command("DELETE", QStringLiteral("/as/v1/admin/nodegroup/%1").arg(seg(name)), {},
+            std::move(done));
+}
+
+void RemoteBackend::setPaused(std::string name, bool paused, CommandCallback done) {
+    command("PUT",
+            QStringLiteral("/as/v1/admin/nodegroup/%1/pause%2")
+                .arg(seg(name), paused ? QString() : QStringLiteral("?resume=true")),
+            {}, std::move(done));
+}
+
+void RemoteBackend::drainNode(std::string nodeGroup, std::string nodeId, CommandCallback done) {
+    command(
+        "POST",
+        QStringLiteral("/as/v1/admin/nodegroup/%1/node/%2/drain").arg(seg(nodeGroup), seg(nodeId)),
+        {}, std::move(done));
+}
+
+void RemoteBackend::manualScale(std::string nodeGroup, std::string subGroup, std::string role,
+                                int nodeCount, CommandCallback done) {
+    // Concatenated, not arg()ed: encoded names hold '%' escapes that arg() would reinterpret.
+    command("POST",
+            QStringLiteral("/as/v1/admin/nodegroup/") + seg(nodeGroup) + QLatin1Char('/') +
+                seg(subGroup) + QLatin1Char('/') + seg(role) +
+                QStringLiteral("/manualscale?nodeCount=") + QString::number(nodeCount),
+            {}, std::move(done));
+}
+
+// --- Refresh rounds --------------------------------------------------------------------------
+
+void RemoteBackend::scheduleRound(int delayMs) {
+    timer_.start(delayMs);
+}
+
+void RemoteBackend::refreshSoon() {
+    if (roundActive_)
+        refreshAgain_ = true;
+    else
+        scheduleRound(0);
+}
+
+void RemoteBackend::startRound() {
+    if (roundActive_)
+        return;
+    roundActive_ = true;
+    refreshAgain_ = false;
+    auto round = std::make_shared<Round>();
+    round->pending = 1;
+    // Polling is the documented fallback of the event stream; SSE
+    // (Accept: text/event-stream) would cut latency and is a later improvement.
+    if (eventsEnabled_)
+        fetchEvents(round);
+    request("GET", QStringLiteral("/as/v1/admin/nodegroup"), {}, [this, round](const Reply& r) {
+        const Json names = parseBody(r.body);
+        if (!succeeded(r))
+            round->fail(describeFailure(QStringLiteral("/as/v1/admin/nodegroup"), r));
+        else if (!names.is_array())
+            round->fail(QStringLiteral("the node group list is not a JSON array"));
+        else
+            for (const auto& n : names)
+                if (n.is_string())
+                    fetchGroup(round, n.get<std::string>());
+        finishOne(round);
+    });
+}
+
+void RemoteBackend::fetchGroup(const std::shared_ptr<Round>& round, const std::string& name) {
+    round->pending += 2;
+    auto& view = round->groups[name];
+    view.config.name = name;
+    const QString path = QStringLiteral("/as/v1/admin/nodegroup/%1").arg(seg(name));
+    request("GET", path, {}, [this, round, name, path](const Reply& r) {
+        const Json j = parseBody(r.body);
+        if (r.status == 404) {
+            round->groups.erase(name); // deleted since the list was read
+        } else if (!succeeded(r)) {
+            round->fail(describeFailure(path, r));
+        } else if (!j.is_object()) {
+            round->fail(QStringLiteral("%1: the node group is not a JSON object").arg(path));
+        } else if (auto it = round->groups.find(name); it != round->groups.end()) {
+            auto config = model::parseNodeGroup(j);
+            model::Problems ignored;
+            // A config our validator rejects is still shown as the server has it.
+            it->second.config =
+                config ? std::move(config).value() : model::decodeNodeGroup(j, ignored);
+            it->second.paused = it->second.config.isScalingPaused.value_or(false);
+            it->second.simulated = it->second.config.cloudPlatform.value_or("") == "SIMULATED";
+        }
+        finishOne(round);
+    });
+    const QString status =
+        QStringLiteral("/as/v1/admin/nodegroup/status/%1?metrics=true").arg(seg(name));
+    request("GET", status, {}, [this, round, name, status](const Reply& r) {
+        Json j = parseBody(r.body);
+        if (j.is_object())
+            j = Json::array({j}); // tolerance: one item may come unwrapped
+        if (r.status == 404) {
+            round->groups.erase(name);
+        } else if (!succeeded(r)) {
+            round->fail(describeFailure(status, r));
+        } else if (!j.is_array()) {
+            round->fail(QStringLiteral("%1: the node status is not a JSON array").arg(status));
+        } else if (auto it = round->groups.find(name); it != round->groups.end()) {
+            for (std::size_t i = 0; i < j.size(); ++i) {
+                model::Problems problems; // unknown fields and states: keep what decodes
+                const auto item = model::decodeNodeStatus(j[i], model::indexPath("", i), problems);
+                it->second.nodes.push_back(nodeFromStatus(item, name));
+            }
+        }
+        finishOne(round);
+    });
+}
+
+void RemoteBackend::fetchEvents(const std::shared_ptr<Round>& round) {
+    ++round->pending;
+    QString path = QStringLiteral("/as/v1/admin/events");
+    if (!lastEventId_.isEmpty())
+        path +=
+            QStringLiteral("?after=") + QString::fromUtf8(QUrl::toPercentEncoding(lastEventId_));
+    request("GET", path, {}, [this, round](const Reply& r) {
+        const Json page = parseBody(r.body);
+        if (r.status == 404) {
+            eventsEnabled_ = false; // a real SM 2.0: no event route, nothing to report
+        } else if (!succeeded(r)) {
+            round->fail(describeFailure(QStringLiteral("/as/v1/admin/events"), r));
+        } else if (!page.is_object() || !page.contains("events") || !page["events"].is_array()) {
+            round->fail(QStringLiteral("the event page is not {\"events\": [...]}"));
+        } else {
+            for (const auto& e : page["events"])
+                if (e.is_object())
+                    round->events.push_back(decodeEvent(e));
+            if (const auto last = textField(page, "lastEventId"); !last.empty())
+                lastEventId_ = fromStd(last);
+            // Delivered now, in order, even if the rest of the round fails: they happened.
+            if (!round->events.empty())
+                Q_EMIT eventsArrived(std::exchange(round->events, {}));
+        }
+        finishOne(round);
+    });
+}
+
+void RemoteBackend::finishOne(const std::shared_ptr<Round>& round) {
+    if (--round->pending > 0)
+        return;
+    roundActive_ = false;
+    if (round->error.isEmpty())
+        roundSucceeded(*round);
+    else
+        roundFailed(round->error);
+}
+
+void RemoteBackend::roundSucceeded(Round& round) {
+    auto snap = std::make_shared<engine::ClusterSnapshot>();
+    snap->version = ++version_;
+    snap->timeMs = nowMs();
+    snap->observed = true;
+    snap->groups = std::move(round.groups);
+    snapshot_ = std::move(snap);
+    failures_ = 0;
+    if (!connected_) {
+        connected_ = true;
+        disconnectedSince_ = QDateTime();
+        lastFailure_.clear();
+        Q_EMIT connectionChanged(true, QStringLiteral("connected to %1").arg(description()));
+    }
+    Q_EMIT snapshotChanged();
+    scheduleRound(refreshAgain_ ? 0 : refreshMs_);
+}
+
+void RemoteBackend::roundFailed(const QString& reason) {
+    // A failed login leaves no token: the next round logs in again.
+    ++failures_;
+    const bool wasConnected = connected_;
+    connected_ = false;
+    if (wasConnected || !disconnectedSince_.isValid())
+        disconnectedSince_ = QDateTime::currentDateTime();
+    if (wasConnected || reason != lastFailure_) {
+        lastFailure_ = reason;
+        Q_EMIT connectionChanged(
+            false, QStringLiteral("disconnected since %1: %2")
+                       .arg(disconnectedSince_.toString(QStringLiteral("HH:mm:ss")), reason));
+    }
+    const int shift = std::min(failures_ - 1, 5);
+    scheduleRound(std::min(1000 << shift, kMaxBackoffMs));
+}
+
+} // namespace sy::ui

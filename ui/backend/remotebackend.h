@@ -1,0 +1,106 @@
+#pragma once
+// RemoteBackend: the console attached to a remote Stream Manager 2.0 (or switchyard-server) over
+// its REST API. It logs in with Basic credentials, keeps the JWT fresh, polls the node groups
+// into an immutable ClusterSnapshot once per refresh period, polls the event pages, and turns
+// lost connections into connectionChanged() with an exponential back-off.
+//
+// Everything runs on the GUI thread through QNetworkAccessManager's signals: nothing blocks.
+// A refresh round is all-or-nothing: the previous snapshot stays until every reply of the next
+// round is in, and a round never overlaps another.
+
+#include "ui/backend/clusterbackend.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTimer>
+#include <QUrl>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace sy::ui {
+
+class RemoteBackend final : public ClusterBackend {
+    Q_OBJECT
+public:
+    // `base`: the server's root ("http://127.0.0.1:5080"); the API lives under /as/v1 there.
+    RemoteBackend(QUrl base, QString user, QString password, int refreshMs = 1000,
+                  QObject* parent = nullptr);
+    ~RemoteBackend() override;
+
+    QString description() const override;
+    engine::SnapshotPtr snapshot() const override;
+
+    void createNodeGroup(model::NodeGroupConfig config, CommandCallback done) override;
+    void updateNodeGroup(model::NodeGroupConfig config, CommandCallback done) override;
+    void deleteNodeGroup(std::string name, CommandCallback done) override;
+    void setPaused(std::string name, bool paused, CommandCallback done) override;
+    void drainNode(std::string nodeGroup, std::string nodeId, CommandCallback done) override;
+    void manualScale(std::string nodeGroup, std::string subGroup, std::string role, int nodeCount,
+                     CommandCallback done) override;
+
+    bool isConnected() const { return connected_; }
+    // When the current outage began; invalid while connected.
+    QDateTime disconnectedSince() const { return disconnectedSince_; }
+
+    // The outcome of one HTTP exchange, whatever went wrong.
+    struct Reply {
+        int status = 0; // 0: no HTTP answer (refused, timeout, …)
+        QByteArray body;
+        QString transportError; // empty when an HTTP answer came
+    };
+
+private:
+    struct Round;
+    using ReplyHandler = std::function<void(const Reply&)>;
+
+    // Sends with the bearer token, logging in first when needed; one retry after a 401.
+    void request(QByteArray verb, QString pathAndQuery, QByteArray body, ReplyHandler handler,
+                 bool retried = false);
+    void sendRaw(const QByteArray& verb, const QString& pathAndQuery, const QByteArray& body,
+                 const QByteArray& authorization, ReplyHandler handler);
+    // Calls `next` with nothing once a fresh token is at hand, or with the failed login's reply.
+    void withToken(std::function<void(const std::optional<Reply>&)> next);
+    void onLoginReply(const Reply& reply);
+    void command(QByteArray verb, QString pathAndQuery, QByteArray body, CommandCallback done);
+
+    void startRound();
+    void fetchGroup(const std::shared_ptr<Round>& round, const std::string& name);
+    void fetchEvents(const std::shared_ptr<Round>& round);
+    void finishOne(const std::shared_ptr<Round>& round);
+    void roundSucceeded(Round& round);
+    void roundFailed(const QString& reason);
+    void scheduleRound(int delayMs);
+    void refreshSoon();
+
+    QUrl base_;
+    QString user_;
+    QString password_;
+    int refreshMs_;
+    QNetworkAccessManager nam_;
+    QTimer timer_;
+
+    QByteArray token_;
+    std::int64_t tokenRefreshAtMs_ = 0;
+    bool loginInFlight_ = false;
+    std::vector<std::function<void(const std::optional<Reply>&)>> tokenWaiters_;
+
+    engine::SnapshotPtr snapshot_;
+    std::uint64_t version_ = 0;
+    bool roundActive_ = false;
+    bool refreshAgain_ = false;
+
+    bool eventsEnabled_ = true;
+    QString lastEventId_;
+
+    bool connected_ = false;
+    QDateTime disconnectedSince_;
+    QString lastFailure_;
+    int failures_ = 0;
+};
+
+} // namespace sy::ui

@@ -1,0 +1,126 @@
+#include "ui/models/nodetablemodel.h"
+
+#include <algorithm>
+
+namespace sy::ui {
+
+namespace {
+
+bool before(const engine::NodeView& a, const engine::NodeView& b) {
+    return std::tie(a.nodeGroup, a.nodeId) < std::tie(b.nodeGroup, b.nodeId);
+}
+
+double metric(const engine::NodeView& n, const char* name) {
+    const auto it = n.metrics.find(name);
+    return it == n.metrics.end() ? 0.0 : it->second;
+}
+
+bool sameCells(const engine::NodeView& a, const engine::NodeView& b) {
+    return a.state == b.state && a.subGroup == b.subGroup && a.role == b.role &&
+           a.metrics == b.metrics && a.ranking == b.ranking && a.limit == b.limit &&
+           a.endpoint.address == b.endpoint.address && a.endpoint.rtmpPort == b.endpoint.rtmpPort;
+}
+
+} // namespace
+
+void NodeTableModel::setSnapshot(const engine::ClusterSnapshot& snapshot) {
+    std::vector<engine::NodeView> next;
+    for (const auto& [name, g] : snapshot.groups)
+        next.insert(next.end(), g.nodes.begin(), g.nodes.end());
+    std::sort(next.begin(), next.end(), before);
+
+    // A merge of two sorted lists: removals and insertions as row operations, changes as
+    // dataChanged, so views keep their state.
+    std::size_t i = 0;
+    std::size_t j = 0;
+    while (i < rows_.size() || j < next.size()) {
+        const int row = static_cast<int>(i);
+        if (j == next.size() || (i < rows_.size() && before(rows_[i], next[j]))) {
+            beginRemoveRows({}, row, row);
+            rows_.erase(rows_.begin() + row);
+            endRemoveRows();
+        } else if (i == rows_.size() || before(next[j], rows_[i])) {
+            beginInsertRows({}, row, row);
+            rows_.insert(rows_.begin() + row, std::move(next[j]));
+            endInsertRows();
+            ++i;
+            ++j;
+        } else {
+            const bool changed = !sameCells(rows_[i], next[j]);
+            rows_[i] = std::move(next[j]);
+            if (changed)
+                Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+            ++i;
+            ++j;
+        }
+    }
+}
+
+int NodeTableModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
+
+int NodeTableModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant NodeTableModel::data(const QModelIndex& index, int role) const {
+    if (!index.isValid() || index.row() >= rowCount() || index.column() >= ColumnCount)
+        return {};
+    const auto& n = rows_[static_cast<std::size_t>(index.row())];
+    if (role == StateRole)
+        return static_cast<int>(n.state);
+    if (role == NodeGroupRole)
+        return QString::fromStdString(n.nodeGroup);
+    const bool sort = role == SortRole;
+    if (role != Qt::DisplayRole && !sort) {
+        if (role == Qt::TextAlignmentRole && index.column() >= Publishers &&
+            index.column() <= Ranking)
+            return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+        if (role == Qt::ToolTipRole && index.column() == State && !n.faultReason.empty())
+            return QString::fromStdString(n.faultReason);
+        return {};
+    }
+    switch (static_cast<Column>(index.column())) {
+    case NodeId:
+        return QString::fromStdString(n.nodeId);
+    case NodeGroup:
+        return QString::fromStdString(n.nodeGroup);
+    case SubGroup:
+        return QString::fromStdString(n.subGroup);
+    case Role:
+        return QString::fromStdString(n.role);
+    case State:
+        return sort ? QVariant(static_cast<int>(n.state))
+                    : QVariant(QString::fromUtf8(model::toString(n.state).data()));
+    case Publishers:
+        return static_cast<qlonglong>(metric(n, "connections.publisher"));
+    case Viewers:
+        return static_cast<qlonglong>(metric(n, "connections.subscriber"));
+    case Cpu: {
+        const double load = metric(n, "cpu.process.load");
+        return sort ? QVariant(load) : QVariant(QString::number(load * 100, 'f', 0) + u'%');
+    }
+    case Ranking:
+        return sort ? QVariant(n.ranking)
+                    : QVariant(QStringLiteral("%1 / %2").arg(n.ranking).arg(n.limit));
+    case Address:
+        return QStringLiteral("%1:%2")
+            .arg(QString::fromStdString(n.endpoint.address))
+            .arg(n.endpoint.rtmpPort);
+    case ColumnCount:
+        break;
+    }
+    return {};
+}
+
+QVariant NodeTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    static const char* const kTitles[ColumnCount] = {
+        "Node",    "Node group", "Sub-group",       "Role",   "State", "Publishers",
+        "Viewers", "CPU",        "Ranking / limit", "Address"};
+    return section >= 0 && section < ColumnCount ? QVariant(tr(kTitles[section])) : QVariant();
+}
+
+} // namespace sy::ui
