@@ -5,6 +5,7 @@
 
 #include "tests/support/ffmpegprocess.h"
 #include "tests/support/rawhttp.h"
+#include "tests/support/serverprocess.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>
@@ -30,6 +31,9 @@
 using Json = nlohmann::json;
 using nodestest::FfmpegProcess;
 using sy::test::RawResponse;
+using sy::test::ServerLaunch;
+using sy::test::serverPath;
+using sy::test::ServerProcess;
 
 namespace {
 
@@ -38,10 +42,6 @@ const std::string kGroup = "e2e";
 const std::string kGuid = "live/cam1";
 // A range of its own: ctest runs the other LOCAL tests (21000-21999) in parallel.
 const QString kLocalPorts = QStringLiteral("22000-22499");
-
-QString serverPath() {
-    return QStringLiteral(SWITCHYARD_BIN_DIR "/switchyard-server");
-}
 
 std::string groupJson() {
     return R"({"name": ")" + kGroup + R"(", "cloudPlatform": "LOCAL", "shuffleSizeExpression": "1",
@@ -60,71 +60,6 @@ std::string groupJson() {
                  "capacityRankingExpression": "connections.subscriber",
                  "capacityLimitExpression": "200"}}}}})";
 }
-
-// switchyard-server on a free port (port 0; the bound port is read from its "listening" line),
-// with the first admin's password from the environment and its LOCAL nodes in their own ports.
-class ServerProcess {
-public:
-    explicit ServerProcess(const QString& dataDir) {
-        auto env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("SWITCHYARD_ADMIN_PASSWORD"), kPassword);
-        env.remove(QStringLiteral("SWITCHYARD_ADMIN_USER"));
-        // The signing key must come from the data directory: the restart test relies on it.
-        env.remove(QStringLiteral("SWITCHYARD_JWT_SECRET"));
-        proc_.setProcessEnvironment(env);
-        proc_.setProgram(serverPath());
-        proc_.setArguments({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                            QStringLiteral("--data-dir"), dataDir, QStringLiteral("--local-ports"),
-                            kLocalPorts});
-        proc_.setProcessChannelMode(QProcess::MergedChannels);
-        proc_.start();
-    }
-    ~ServerProcess() {
-        if (proc_.state() != QProcess::NotRunning) {
-            proc_.kill();
-            proc_.waitForFinished(5000);
-        }
-    }
-    ServerProcess(const ServerProcess&) = delete;
-    ServerProcess& operator=(const ServerProcess&) = delete;
-
-    // Waits (with a deadline) for the "listening on" line and returns the port, or 0.
-    quint16 waitForPort() {
-        static const QRegularExpression re(QStringLiteral("listening on http://[^:]+:(\\d+)/"));
-        QDeadlineTimer deadline(20000);
-        while (!deadline.hasExpired()) {
-            if (auto m = re.match(output()); m.hasMatch())
-                return static_cast<quint16>(m.captured(1).toUShort());
-            if (!proc_.waitForReadyRead(static_cast<int>(deadline.remainingTime())) &&
-                proc_.state() == QProcess::NotRunning)
-                break;
-        }
-        return 0;
-    }
-    // SIGKILL: no shutdown code runs, as after a crash or an OOM kill.
-    void crash() {
-        proc_.kill();
-        proc_.waitForFinished(10000);
-    }
-    // SIGTERM and wait; true when it stopped cleanly.
-    bool stop() {
-        if (proc_.state() == QProcess::NotRunning)
-            return false;
-        ::kill(static_cast<pid_t>(proc_.processId()), SIGTERM);
-        return proc_.waitForFinished(20000) && proc_.exitStatus() == QProcess::NormalExit &&
-               proc_.exitCode() == 0;
-    }
-    bool isRunning() const { return proc_.state() != QProcess::NotRunning; }
-    QProcess::ExitStatus exitStatus() const { return proc_.exitStatus(); }
-    QString output() {
-        out_ += QString::fromUtf8(proc_.readAll());
-        return out_;
-    }
-
-private:
-    QProcess proc_;
-    QString out_;
-};
 
 Json parseJson(const std::string& text) {
     return Json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -263,7 +198,14 @@ void TestServerE2e::initTestCase() {
 }
 
 void TestServerE2e::startServer() {
-    server_ = std::make_unique<ServerProcess>(dataDir_);
+    server_ = std::make_unique<ServerProcess>(ServerLaunch{
+        dataDir_,
+        0,
+        {QStringLiteral("--local-ports"), kLocalPorts},
+        {{QStringLiteral("SWITCHYARD_ADMIN_PASSWORD"), kPassword}},
+        // The signing key must come from the data directory: the restart test relies on it.
+        {QStringLiteral("SWITCHYARD_ADMIN_USER"), QStringLiteral("SWITCHYARD_JWT_SECRET")},
+        true});
     port_ = server_->waitForPort();
     QVERIFY2(port_ != 0, qPrintable(server_->output()));
     // nginx with the RTMP module is found at start-up, or the server says why LOCAL is missing.

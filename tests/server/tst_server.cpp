@@ -5,6 +5,7 @@
 #include "core/api/router.h"
 #include "core/store/sqlitestore.h"
 #include "tests/support/rawhttp.h"
+#include "tests/support/serverprocess.h"
 
 #include "tests/support/jsontest.h"
 #include <QDir>
@@ -26,56 +27,11 @@
 using sy::api::HttpRequest;
 using sy::api::HttpResponse;
 using Json = nlohmann::json;
+using sy::test::ServerLaunch;
+using sy::test::serverPath;
+using sy::test::ServerProcess;
 
-namespace {
-
-QString serverPath() {
-    return QStringLiteral(SWITCHYARD_BIN_DIR "/switchyard-server");
-}
-
-// A server process on a free port (port 0; the bound port is read from its first line).
-class ServerProcess {
-public:
-    explicit ServerProcess(const QString& dataDir, QStringList extra = {}) {
-        proc_.setProgram(serverPath());
-        proc_.setArguments(QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                                       QStringLiteral("--data-dir"), dataDir} +
-                           extra);
-        proc_.setProcessChannelMode(QProcess::SeparateChannels);
-        proc_.start();
-    }
-    ~ServerProcess() {
-        if (proc_.state() != QProcess::NotRunning) {
-            proc_.kill();
-            proc_.waitForFinished(5000);
-        }
-    }
-    // Waits (with a deadline) for the "listening on" line and returns the port, or 0.
-    quint16 waitForPort() {
-        QDeadlineTimer deadline(15000);
-        static const QRegularExpression re(QStringLiteral("listening on https?://[^:]+:(\\d+)/"));
-        while (!deadline.hasExpired()) {
-            out_ += QString::fromUtf8(proc_.readAllStandardOutput());
-            if (auto m = re.match(out_); m.hasMatch())
-                return static_cast<quint16>(m.captured(1).toUShort());
-            if (!proc_.waitForReadyRead(static_cast<int>(deadline.remainingTime())) &&
-                proc_.state() == QProcess::NotRunning)
-                break;
-        }
-        return 0;
-    }
-    QProcess& process() { return proc_; }
-    QString output() {
-        out_ += QString::fromUtf8(proc_.readAllStandardOutput());
-        return out_;
-    }
-
-private:
-    QProcess proc_;
-    QString out_;
-};
-
-} // namespace
+namespace {} // namespace
 
 class TestServer : public QObject {
     Q_OBJECT
@@ -133,7 +89,7 @@ void TestServer::routerTakesGuidsWithSlashes() {
 void TestServer::healthzOverRealHttp() {
     QTemporaryDir dir;
     const QString data = dir.filePath(QStringLiteral("state"));
-    ServerProcess server(data);
+    ServerProcess server(ServerLaunch{data});
     const quint16 port = server.waitForPort();
     QVERIFY2(port != 0, qPrintable(server.output()));
 
@@ -177,7 +133,7 @@ void TestServer::stopsCleanlyOnSignal_data() {
 void TestServer::stopsCleanlyOnSignal() {
     QFETCH(int, signal);
     QTemporaryDir dir;
-    ServerProcess server(dir.path());
+    ServerProcess server(ServerLaunch{dir.path()});
     const quint16 port = server.waitForPort();
     QVERIFY(port != 0);
     // An idle keep-alive connection must not hold the stop back.
@@ -198,7 +154,7 @@ void TestServer::stopsCleanlyOnSignal() {
 
 void TestServer::oversizedBodyIs413() {
     QTemporaryDir dir;
-    ServerProcess server(dir.path());
+    ServerProcess server(ServerLaunch{dir.path()});
     const quint16 port = server.waitForPort();
     QVERIFY(port != 0);
     const std::string body(2 * 1024 * 1024, 'x');
@@ -214,7 +170,7 @@ void TestServer::oversizedBodyIs413() {
 
 void TestServer::malformedRequestIs400() {
     QTemporaryDir dir;
-    ServerProcess server(dir.path());
+    ServerProcess server(ServerLaunch{dir.path()});
     const quint16 port = server.waitForPort();
     QVERIFY(port != 0);
     const auto res = sy::test::rawExchange(port, "NOT HTTP AT ALL\r\n\r\n");
@@ -259,7 +215,7 @@ void TestServer::badOptionsAreRefused() {
 
 void TestServer::busyPortIsReported() {
     QTemporaryDir dir;
-    ServerProcess first(dir.filePath(QStringLiteral("a")));
+    ServerProcess first(ServerLaunch{dir.filePath(QStringLiteral("a"))});
     const quint16 port = first.waitForPort();
     QVERIFY(port != 0);
     QProcess second;
@@ -276,7 +232,7 @@ void TestServer::busyPortIsReported() {
 void TestServer::demoRunsASimulatedNodeGroup() {
     QTemporaryDir dir;
     {
-        ServerProcess server(dir.path(), {QStringLiteral("--demo")});
+        ServerProcess server(ServerLaunch{dir.path(), 0, {QStringLiteral("--demo")}});
         QVERIFY(server.waitForPort() != 0);
         QTRY_VERIFY_WITH_TIMEOUT(server.output().contains(QStringLiteral("demo node group")),
                                  10000);
@@ -318,8 +274,8 @@ void TestServer::servesHttpsWithAGeneratedFirstAdmin() {
                    QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert});
     QVERIFY(openssl.waitForFinished(60000) && openssl.exitCode() == 0);
     const QString data = dir.filePath(QStringLiteral("state"));
-    ServerProcess server(data,
-                         {QStringLiteral("--tls-cert"), cert, QStringLiteral("--tls-key"), key});
+    ServerProcess server(ServerLaunch{
+        data, 0, {QStringLiteral("--tls-cert"), cert, QStringLiteral("--tls-key"), key}});
     const quint16 port = server.waitForPort();
     QVERIFY2(port != 0, qPrintable(server.output()));
     QVERIFY(server.output().contains(QStringLiteral("https://")));

@@ -3,6 +3,8 @@
 
 #include "ui/backend/remotebackend.h"
 
+#include "tests/support/serverprocess.h"
+
 #include <QDeadlineTimer>
 #include <QProcess>
 #include <QRegularExpression>
@@ -14,55 +16,13 @@
 #include <memory>
 #include <optional>
 
+using sy::test::ServerLaunch;
+using sy::test::ServerProcess;
 using sy::ui::RemoteBackend;
 
 namespace {
 
 const QString kPassword = QStringLiteral("remote-test-secret-1");
-
-QString serverPath() {
-    return QStringLiteral(SWITCHYARD_BIN_DIR "/switchyard-server");
-}
-
-class ServerProcess {
-public:
-    ServerProcess(const QString& dataDir, quint16 port) {
-        auto env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("SWITCHYARD_ADMIN_PASSWORD"), kPassword);
-        proc_.setProcessEnvironment(env);
-        proc_.setProgram(serverPath());
-        proc_.setArguments({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port),
-                            QStringLiteral("--data-dir"), dataDir, QStringLiteral("--demo")});
-        proc_.setProcessChannelMode(QProcess::SeparateChannels);
-        proc_.start();
-    }
-    ~ServerProcess() {
-        if (proc_.state() != QProcess::NotRunning) {
-            proc_.kill();
-            proc_.waitForFinished(5000);
-        }
-    }
-    // Waits (with a deadline) for the "listening on" line and returns the port, or 0.
-    quint16 waitForPort() {
-        QDeadlineTimer deadline(20000);
-        static const QRegularExpression re(QStringLiteral("listening on http://[^:]+:(\\d+)/"));
-        while (!deadline.hasExpired()) {
-            out_ += QString::fromUtf8(proc_.readAllStandardOutput());
-            if (auto m = re.match(out_); m.hasMatch())
-                return static_cast<quint16>(m.captured(1).toUShort());
-            if (!proc_.waitForReadyRead(static_cast<int>(deadline.remainingTime())) &&
-                proc_.state() == QProcess::NotRunning)
-                break;
-        }
-        return 0;
-    }
-    QProcess& process() { return proc_; }
-    QString errors() { return QString::fromUtf8(proc_.readAllStandardError()); }
-
-private:
-    QProcess proc_;
-    QString out_;
-};
 
 QUrl urlOf(quint16 port) {
     return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port));
@@ -102,12 +62,19 @@ private:
     std::unique_ptr<QTemporaryDir> dataDir_;
     std::unique_ptr<ServerProcess> server_;
     quint16 port_ = 0;
+
+    ServerLaunch launch(quint16 port) const {
+        return {dataDir_->path(),
+                port,
+                {QStringLiteral("--demo")},
+                {{QStringLiteral("SWITCHYARD_ADMIN_PASSWORD"), kPassword}}};
+    }
 };
 
 void TestRemoteBackend::init() {
     dataDir_ = std::make_unique<QTemporaryDir>();
     QVERIFY(dataDir_->isValid());
-    server_ = std::make_unique<ServerProcess>(dataDir_->path(), 0);
+    server_ = std::make_unique<ServerProcess>(launch(0));
     port_ = server_->waitForPort();
     QVERIFY2(port_ != 0, qPrintable(server_->errors()));
 }
@@ -234,7 +201,7 @@ void TestRemoteBackend::survivesAServerRestart() {
     QVERIFY(backend.snapshot()->group("demo")); // the last good snapshot stays on screen
 
     const quint16 port = port_;
-    server_ = std::make_unique<ServerProcess>(dataDir_->path(), port);
+    server_ = std::make_unique<ServerProcess>(launch(port));
     QCOMPARE(server_->waitForPort(), port);
     connection.clear();
     const auto version = backend.snapshot()->version;
