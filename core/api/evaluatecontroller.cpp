@@ -5,38 +5,18 @@
 #include "core/api/apierrors.h"
 #include "core/api/apiservice.h"
 #include "core/api/controllerutil.h"
-#include "core/expr/aggregateset.h"
-#include "core/expr/capacityexpression.h"
-#include "core/expr/metriccatalog.h"
-#include "core/expr/scaleexpression.h"
+#include "core/expr/trial.h"
 #include "core/model/metrictree.h"
 
 #include <cmath>
 #include <limits>
+#include <map>
 
 namespace sy::api {
 
 namespace {
 
 using Json = nlohmann::json;
-
-// The standard catalog plus whatever names the posted metrics carry, so that a node's custom
-// metric can be tried before any node reports it.
-expr::MetricCatalog catalogWith(const std::vector<std::string>& names) {
-    std::vector<std::string> extra;
-    for (const auto& n : names)
-        if (!expr::MetricCatalog::standard().contains(n))
-            extra.push_back(n);
-    return expr::MetricCatalog::withExtras(extra);
-}
-
-template <class Map>
-std::vector<std::string> keysOf(const Map& m) {
-    std::vector<std::string> out;
-    for (const auto& [k, v] : m)
-        out.push_back(k);
-    return out;
-}
 
 HttpResponse expressionError(const std::string& source, const expr::ParseError& e) {
     return HttpResponse::error(400, "expression " + sy::quoted(source) + ": " + e.message);
@@ -51,25 +31,16 @@ HttpResponse capacityResult(double v) {
 }
 
 HttpResponse evaluateCapacity(const std::string& source, const model::FlatMetrics& metrics) {
-    const auto catalog = catalogWith(keysOf(metrics));
-    auto e = expr::CapacityExpression::parse(source, catalog);
-    if (!e)
-        return expressionError(source, e.error());
-    std::vector<double> row(catalog.size(), 0.0);
-    for (const auto& [name, value] : metrics)
-        row[*catalog.slotOf(name)] = value;
-    return capacityResult(e->evaluate(row));
+    const auto v = expr::tryCapacity(source, metrics);
+    return v ? capacityResult(*v) : expressionError(source, v.error());
 }
 
 HttpResponse evaluateScale(const std::string& source, const model::FlatAggregates& aggregates) {
-    const auto catalog = catalogWith(keysOf(aggregates));
-    auto e = expr::ScaleExpression::parse(source, catalog);
-    if (!e)
-        return expressionError(source, e.error());
-    expr::AggregateSet set(catalog.size());
+    std::map<std::string, expr::Aggregate> set;
     for (const auto& [name, a] : aggregates)
-        set.at(*catalog.slotOf(name)) = expr::Aggregate{a.sum, a.min, a.max, a.count};
-    return HttpResponse::json(200, {{"result", e->evaluate(set)}});
+        set.emplace(name, expr::Aggregate{a.sum, a.min, a.max, a.count});
+    const auto v = expr::tryScale(source, set);
+    return v ? HttpResponse::json(200, {{"result", *v}}) : expressionError(source, v.error());
 }
 
 struct PostedExpression {

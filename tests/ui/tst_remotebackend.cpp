@@ -55,6 +55,8 @@ private slots:
     void cleanup();
     void attachesAndSeesTheDemo();
     void commandsAndTheirErrors();
+    void expressionsAreCheckedWhereTheClusterLives_data();
+    void expressionsAreCheckedWhereTheClusterLives();
     void wrongPasswordKeepsTheConnectionDown();
     void survivesAServerRestart();
 
@@ -210,6 +212,47 @@ void TestRemoteBackend::survivesAServerRestart() {
                              40000);
     QVERIFY(backend.isConnected());
     QTRY_VERIFY_WITH_TIMEOUT(backend.snapshot()->version > version && demoIsUp(backend), 60000);
+}
+
+void TestRemoteBackend::expressionsAreCheckedWhereTheClusterLives_data() {
+    QTest::addColumn<bool>("capacity");
+    QTest::addColumn<QString>("expression");
+    QTest::addColumn<bool>("valid");
+    QTest::addColumn<QString>("expected"); // the value, or a piece of the error
+    QTest::addRow("capacity number")
+        << true << QStringLiteral("1 + 2 * 3") << true << QStringLiteral("7");
+    QTest::addRow("capacity metric")
+        << true << QStringLiteral("cpu.process.load * 10") << true << QStringLiteral("0");
+    QTest::addRow("scale boolean") << false << QStringLiteral("avg(connections.subscriber) > 100")
+                                   << true << QStringLiteral("false");
+    QTest::addRow("capacity syntax")
+        << true << QStringLiteral("1 +") << false << QStringLiteral("column");
+    QTest::addRow("scale unknown metric") << false << QStringLiteral("avg(no.such.metric) > 1")
+                                          << false << QStringLiteral("no.such.metric");
+}
+
+void TestRemoteBackend::expressionsAreCheckedWhereTheClusterLives() {
+    QFETCH(bool, capacity);
+    QFETCH(QString, expression);
+    QFETCH(bool, valid);
+    QFETCH(QString, expected);
+    RemoteBackend backend(urlOf(port_), QStringLiteral("admin"), kPassword, 200);
+    std::optional<sy::Result<QString>> answer;
+    bool insideTheCall = true;
+    backend.evaluateExpression(capacity ? sy::ui::ClusterBackend::ExpressionKind::Capacity
+                                        : sy::ui::ClusterBackend::ExpressionKind::Scale,
+                               expression, [&](sy::Result<QString> r) {
+                                   QVERIFY(!insideTheCall);
+                                   answer = std::move(r);
+                               });
+    insideTheCall = false;
+    QTRY_VERIFY_WITH_TIMEOUT(answer.has_value(), 20000);
+    QCOMPARE(answer->ok(), valid);
+    if (valid)
+        QCOMPARE(answer->value(), expected);
+    else
+        QVERIFY2(answer->error().message.find(expected.toStdString()) != std::string::npos,
+                 answer->error().message.c_str());
 }
 
 QTEST_GUILESS_MAIN(TestRemoteBackend)

@@ -29,6 +29,12 @@ public:
     // The outcome of a command, on the GUI thread; the error's message is for people as is.
     using CommandCallback = std::function<void(Result<void>)>;
 
+    // Scale-rule expressions (reference §5): capacity is numeric per node, scale is boolean over
+    // aggregates. Trying one gives its value on empty metrics as text ("0", "false"), or the
+    // parse error with its column.
+    enum class ExpressionKind { Capacity, Scale };
+    using ExpressionCallback = std::function<void(Result<QString>)>;
+
     using QObject::QObject;
     ~ClusterBackend() override = default;
 
@@ -44,6 +50,10 @@ public:
     virtual void drainNode(std::string nodeGroup, std::string nodeId, CommandCallback done) = 0;
     virtual void manualScale(std::string nodeGroup, std::string subGroup, std::string role,
                              int nodeCount, CommandCallback done) = 0;
+    // Checks an expression where the cluster lives (the evaluate routes when attached), for the
+    // node-group wizard. `done` runs later on the GUI thread, never inside this call.
+    virtual void evaluateExpression(ExpressionKind kind, QString expression,
+                                    ExpressionCallback done) = 0;
 
 Q_SIGNALS:
     // A newer snapshot is available (coalesced: at most one per refresh interval).

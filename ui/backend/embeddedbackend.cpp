@@ -1,5 +1,7 @@
 #include "ui/backend/embeddedbackend.h"
 
+#include "core/expr/trial.h"
+
 #include <QCoreApplication>
 #include <QThreadPool>
 
@@ -78,6 +80,25 @@ void EmbeddedBackend::manualScale(std::string nodeGroup, std::string subGroup, s
     complete(
         core_->manualScale(std::move(nodeGroup), std::move(subGroup), std::move(role), nodeCount),
         std::move(done));
+}
+
+void EmbeddedBackend::evaluateExpression(ExpressionKind kind, QString expression,
+                                         ExpressionCallback done) {
+    // Parsing is pure and takes microseconds: done here, answered on the next turn of the loop
+    // as the interface promises.
+    const std::string source = expression.toStdString();
+    Result<QString> answer = fail("invalid", "no expression");
+    if (kind == ExpressionKind::Capacity) {
+        const auto v = expr::tryCapacity(source, {});
+        answer = v ? Result<QString>(QString::number(*v)) : fail("invalid", v.error().message);
+    } else {
+        const auto v = expr::tryScale(source, {});
+        answer = v ? Result<QString>(*v ? QStringLiteral("true") : QStringLiteral("false"))
+                   : fail("invalid", v.error().message);
+    }
+    QMetaObject::invokeMethod(
+        this, [answer = std::move(answer), done = std::move(done)]() mutable { done(answer); },
+        Qt::QueuedConnection);
 }
 
 void EmbeddedBackend::onCoreEvent(const engine::Event& e) {

@@ -33,6 +33,8 @@ public:
     void drainNode(std::string nodeGroup, std::string nodeId, CommandCallback done) override;
     void manualScale(std::string nodeGroup, std::string subGroup, std::string role, int nodeCount,
                      CommandCallback done) override;
+    void evaluateExpression(ExpressionKind kind, QString expression,
+                            ExpressionCallback done) override;
 
     engine::ControlCore& core() { return *core_; }
 

@@ -367,6 +367,27 @@ void RemoteBackend::manualScale(std::string nodeGroup, std::string subGroup, std
 
 // --- Refresh rounds --------------------------------------------------------------------------
 
+void RemoteBackend::evaluateExpression(ExpressionKind kind, QString expression,
+                                       ExpressionCallback done) {
+    const bool capacity = kind == ExpressionKind::Capacity;
+    const Json body = {{"expression", expression.toStdString()}};
+    request("POST",
+            capacity ? QStringLiteral("/as/v1/admin/evaluate/capacity")
+                     : QStringLiteral("/as/v1/admin/evaluate/scale"),
+            QByteArray::fromStdString(body.dump()),
+            [capacity, done = std::move(done)](const Reply& r) {
+                if (!succeeded(r))
+                    return done(fail(errorCode(r.status), errorText(r).toStdString()));
+                const Json j = parseBody(r.body);
+                const char* key = capacity ? "doubleResult" : "result";
+                const auto it = j.is_object() ? j.find(key) : j.end();
+                if (it == j.end() || (capacity ? !it->is_number() : !it->is_boolean()))
+                    return done(fail("invalid", std::string("the server's answer has no ") + key));
+                done(capacity ? QString::number(it->get<double>())
+                              : QString::fromLatin1(it->get<bool>() ? "true" : "false"));
+            });
+}
+
 void RemoteBackend::scheduleRound(int delayMs) {
     timer_.start(delayMs);
 }

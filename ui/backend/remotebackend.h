@@ -42,6 +42,8 @@ public:
     void drainNode(std::string nodeGroup, std::string nodeId, CommandCallback done) override;
     void manualScale(std::string nodeGroup, std::string subGroup, std::string role, int nodeCount,
                      CommandCallback done) override;
+    void evaluateExpression(ExpressionKind kind, QString expression,
+                            ExpressionCallback done) override;
 
     bool isConnected() const { return connected_; }
     // When the current outage began; invalid while connected.
