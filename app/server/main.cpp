@@ -3,63 +3,20 @@
 #include "app/server/adminbootstrap.h"
 #include "app/server/serveroptions.h"
 #include "core/api/apiservice.h"
+#include "core/api/clusterhost.h"
 #include "core/api/httpserver.h"
-#include "core/api/nodecallbackserver.h"
 #include "core/api/requestmetrics.h"
 #include "core/auth/secret.h"
 #include "core/engine/controlcore.h"
-#include "core/model/nodegroupcodec.h"
-#include "core/providers/localprovider.h"
-#include "core/providers/simulatedprovider.h"
 
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <pthread.h>
 
 namespace {
-
-// The demo node group of `--demo`: simulated origins and edges under a steady synthetic load,
-// so a fresh install shows a cluster that scales without any media server installed.
-constexpr const char* kDemoGroup = R"json({
-  "name": "demo", "description": "Simulated demo cluster (switchyard-server --demo)",
-  "cloudPlatform": "SIMULATED", "shuffleSizeExpression": "1",
-  "roles": {
-    "origin": {"name": "origin", "capabilities": ["PUBLISH"]},
-    "edge": {"name": "edge", "capabilities": ["SUBSCRIBE"], "parentRoleName": "origin",
-             "parentCardinality": "GLOBAL"}},
-  "groups": {"local": {"subGroupName": "local", "rulesByRole": {
-    "origin": {"min": 1, "max": 3, "increment": 1,
-               "outExpression": "avg(connections.publisher) > 12",
-               "inExpression": "avg(connections.publisher) < 2",
-               "capacityRankingExpression": "connections.publisher",
-               "capacityLimitExpression": "20"},
-    "edge": {"min": 2, "max": 8, "increment": 1,
-             "outExpression": "avg(connections.subscriber) > 120",
-             "inExpression": "avg(connections.subscriber) < 20",
-             "capacityRankingExpression": "connections.subscriber",
-             "capacityLimitExpression": "200"}}}}})json";
-
-sy::Result<void> startDemo(sy::engine::ControlCore& core, sy::providers::SimulatedProvider& sim) {
-    // A 10-minute swing between about 100 and 740 viewers: the edges scale out and back in
-    // while you watch.
-    sy::providers::SimulatedTraffic traffic;
-    traffic.baseline = {6, 420};
-    traffic.swingAmplitude = 0.75;
-    traffic.swingPeriodMs = 10 * 60'000;
-    traffic.noise = 0.05;
-    sim.setTraffic("demo", traffic);
-    if (core.snapshot()->group("demo"))
-        return {};
-    auto config = sy::model::parseNodeGroup(std::string_view(kDemoGroup));
-    if (!config)
-        return sy::fail("invalid", sy::model::describe(config.error()));
-    return core.createNodeGroup(std::move(config).value()).get();
-}
 
 std::optional<std::string> environment(const char* name) {
     if (const char* v = std::getenv(name); v && *v)
@@ -71,22 +28,6 @@ std::optional<std::string> environment(const char* name) {
 std::string runId() {
     const auto now = std::chrono::system_clock::now().time_since_epoch();
     return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
-}
-
-// The node-callback port of the last run: running nodes' configs carry its URL, and keeping it
-// spares them a reload when a restarted server re-adopts them.
-constexpr const char* kCallbackPortFile = "node-callback-port";
-
-std::uint16_t previousCallbackPort(const std::string& dataDir) {
-    std::ifstream in(std::filesystem::path(dataDir) / kCallbackPortFile);
-    int port = 0;
-    if (in >> port && port > 1024 && port < 65536)
-        return static_cast<std::uint16_t>(port);
-    return 0;
-}
-
-void rememberCallbackPort(const std::string& dataDir, std::uint16_t port) {
-    std::ofstream(std::filesystem::path(dataDir) / kCallbackPortFile) << port << "\n";
 }
 
 // Blocks SIGINT and SIGTERM in every thread (threads inherit the mask), so that the main thread
@@ -120,48 +61,21 @@ int main(int argc, char** argv) {
     // Before any thread exists (the core's pool starts in open()), so that all inherit the mask.
     const sigset_t stopSignals = blockStopSignals();
 
-    std::error_code ec;
-    std::filesystem::create_directories(options->dataDir, ec);
-    if (ec) {
-        std::cerr << "switchyard-server: cannot create data directory " << options->dataDir << ": "
-                  << ec.message() << "\n";
-        return 1;
-    }
-    std::filesystem::permissions(options->dataDir, std::filesystem::perms::owner_all,
-                                 std::filesystem::perm_options::replace, ec);
-
     // Desired state lives in the data directory; a store that cannot open stops the start-up
     // here, before anything listens. LOCAL needs nginx with the RTMP module; without it the
     // server still runs SIMULATED groups and says why LOCAL is missing.
-    auto simulated = std::make_shared<sy::providers::SimulatedProvider>();
-    sy::engine::CoreOptions coreOptions;
-    coreOptions.dataDir = options->dataDir;
-    coreOptions.providers["SIMULATED"] = simulated;
-    // Nodes call the core back on loopback (on_play redirects an edge to the origin that carries
-    // a stream); the endpoint starts first because node configs carry its URL.
-    sy::api::NodeCallbackServer callbacks;
-    if (auto started = callbacks.start(previousCallbackPort(options->dataDir)); !started) {
-        std::cerr << "switchyard-server: node callbacks: " << started.error().message << "\n";
+    sy::api::ClusterHostOptions hostOptions;
+    hostOptions.dataDir = options->dataDir;
+    hostOptions.localPorts = {options->localPortFirst, options->localPortLast};
+    auto cluster = sy::api::ClusterHost::open(std::move(hostOptions));
+    if (!cluster) {
+        std::cerr << "switchyard-server: " << cluster.error().message << "\n";
         return 1;
     }
-    rememberCallbackPort(options->dataDir, callbacks.port());
-    sy::providers::LocalProviderOptions localOptions;
-    localOptions.nodesDir = std::filesystem::path(options->dataDir) / "nodes";
-    localOptions.callbackBaseUrl = callbacks.baseUrl();
-    localOptions.ports = {options->localPortFirst, options->localPortLast};
-    if (auto local = sy::providers::LocalProvider::create(localOptions))
-        coreOptions.providers["LOCAL"] = *local;
-    else
-        std::cerr << "switchyard-server: LOCAL node groups unavailable: " << local.error().message
-                  << "\n";
-    const auto coreProviders = coreOptions.providers;
-    auto core = sy::engine::ControlCore::open(std::move(coreOptions));
-    if (!core) {
-        std::cerr << "switchyard-server: " << core.error().message << "\n";
-        return 1;
-    }
-
-    callbacks.attach(core->get());
+    if (!(*cluster)->localUnavailable().empty())
+        std::cerr << "switchyard-server: LOCAL node groups unavailable: "
+                  << (*cluster)->localUnavailable() << "\n";
+    auto& core = (*cluster)->core();
 
     // API tokens: the signing key comes from the environment, a file, or the data directory
     // (generated on first start, mode 0600).
@@ -186,7 +100,7 @@ int main(int argc, char** argv) {
     admin.user = environment("SWITCHYARD_ADMIN_USER").value_or("admin");
     admin.password = environment("SWITCHYARD_ADMIN_PASSWORD");
     admin.passwordFile = options->adminPasswordFile;
-    auto adminLine = sy::server::bootstrapAdmin((*core)->store(), options->dataDir, admin);
+    auto adminLine = sy::server::bootstrapAdmin(core.store(), options->dataDir, admin);
     if (!adminLine) {
         std::cerr << "switchyard-server: " << adminLine.error().message << "\n";
         return 1;
@@ -201,8 +115,8 @@ int main(int argc, char** argv) {
                                  std::chrono::system_clock::now().time_since_epoch())
                                  .count();
     apiOptions.eventRunId = runId();
-    const sy::api::ApiService api(sy::api::ApiContext{**core, *tokens, loginLimiter, coreProviders,
-                                                      &requestMetrics, apiOptions});
+    const sy::api::ApiService api(sy::api::ApiContext{
+        core, *tokens, loginLimiter, (*cluster)->providers(), &requestMetrics, apiOptions});
     sy::api::ServerOptions http;
     http.address = options->listenAddress;
     http.port = options->listenPort;
@@ -221,9 +135,9 @@ int main(int argc, char** argv) {
               << ":" << server.port() << "/as/v1 (data in " << options->dataDir << ")"
               << (options->demo ? " [demo]" : "") << std::endl;
 
-    (*core)->start();
+    core.start();
     if (options->demo) {
-        if (auto demo = startDemo(**core, *simulated); !demo) {
+        if (auto demo = (*cluster)->startDemo(); !demo) {
             std::cerr << "switchyard-server: demo node group: " << demo.error().message << "\n";
             return 1;
         }
@@ -237,7 +151,6 @@ int main(int argc, char** argv) {
     std::cout << "switchyard-server: " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
               << " received, stopping" << std::endl;
     server.stop();
-    callbacks.attach(nullptr);
-    (*core)->stop(); // nodes keep running; a restarted server re-adopts them
+    cluster->reset(); // stops the core; nodes keep running and a restarted server re-adopts them
     return 0;
 }

@@ -1,0 +1,63 @@
+#pragma once
+// ClusterHost: a ControlCore with what it needs to run real and simulated nodes on this machine:
+// the SIMULATED provider, the LOCAL provider (nginx-rtmp processes) when nginx is installed, and
+// the loopback endpoint that answers the nodes' on_publish / on_play callbacks. switchyard-server
+// and the console's embedded mode run the same host, so a cluster behaves the same in both.
+//
+// Order matters and lives here once: the callback endpoint starts before the core (node configs
+// carry its URL) and keeps its port across restarts (kept in the data directory, so re-adopted
+// nodes need no reload); on destruction the endpoint is detached before the core stops.
+
+#include "core/api/nodecallbackserver.h"
+#include "core/engine/controlcore.h"
+#include "core/nodes/portallocator.h"
+#include "core/providers/simulatedprovider.h"
+#include "core/util/result.h"
+
+#include <map>
+#include <memory>
+#include <string>
+
+namespace sy::api {
+
+struct ClusterHostOptions {
+    std::string dataDir; // created (0700) when missing
+    nodes::PortRange localPorts;
+    engine::CoreOptions core; // dataDir and providers are filled in by the host
+};
+
+class ClusterHost {
+public:
+    // Creates the data directory, starts the callback endpoint and opens the core (not started).
+    static Result<std::unique_ptr<ClusterHost>> open(ClusterHostOptions options);
+    ~ClusterHost(); // detaches the callbacks, stops the core; nodes keep running
+    ClusterHost(const ClusterHost&) = delete;
+    ClusterHost& operator=(const ClusterHost&) = delete;
+
+    engine::ControlCore& core() { return *core_; }
+    const engine::ControlCore& core() const { return *core_; }
+    providers::SimulatedProvider& simulated() { return *simulated_; }
+    const std::map<std::string, std::shared_ptr<providers::Provider>>& providers() const {
+        return providers_;
+    }
+    // Why LOCAL node groups cannot run here ("nginx not found…"); empty when they can.
+    const std::string& localUnavailable() const { return localUnavailable_; }
+    const std::string& dataDir() const { return dataDir_; }
+
+    // The demo node group "demo": SIMULATED origins and edges under a synthetic load that swings
+    // over ten minutes, so the edges scale out and back in while you watch. Creates it unless it
+    // exists; the core must be started. Blocks until the core has stored it.
+    Result<void> startDemo();
+
+private:
+    ClusterHost() = default;
+
+    std::string dataDir_;
+    std::shared_ptr<providers::SimulatedProvider> simulated_;
+    std::map<std::string, std::shared_ptr<providers::Provider>> providers_;
+    std::string localUnavailable_;
+    NodeCallbackServer callbacks_;
+    std::unique_ptr<engine::ControlCore> core_;
+};
+
+} // namespace sy::api
