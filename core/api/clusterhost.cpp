@@ -3,6 +3,7 @@
 #include "core/model/nodegroupcodec.h"
 #include "core/providers/localprovider.h"
 
+#include <cassert>
 #include <filesystem>
 #include <fstream>
 #include <string_view>
@@ -93,19 +94,26 @@ ClusterHost::~ClusterHost() {
     callbacks_.stop();
 }
 
-Result<void> ClusterHost::startDemo() {
+model::NodeGroupConfig ClusterHost::demoNodeGroup() {
+    auto config = model::parseNodeGroup(kDemoGroup);
+    assert(config.ok()); // a constant, covered by the server's demo tests
+    return std::move(config).value();
+}
+
+void ClusterHost::startDemoTraffic() {
     providers::SimulatedTraffic traffic;
     traffic.baseline = {6, 420};
     traffic.swingAmplitude = 0.75;
     traffic.swingPeriodMs = 10 * 60'000;
     traffic.noise = 0.05;
     simulated_->setTraffic("demo", traffic);
+}
+
+Result<void> ClusterHost::startDemo() {
+    startDemoTraffic();
     if (core_->snapshot()->group("demo"))
         return {};
-    auto config = model::parseNodeGroup(kDemoGroup);
-    if (!config)
-        return fail("invalid", model::describe(config.error()));
-    return core_->createNodeGroup(std::move(config).value()).get();
+    return core_->createNodeGroup(demoNodeGroup()).get();
 }
 
 } // namespace sy::api

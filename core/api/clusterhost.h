@@ -46,8 +46,11 @@ public:
 
     // The demo node group "demo": SIMULATED origins and edges under a synthetic load that swings
     // over ten minutes, so the edges scale out and back in while you watch. Creates it unless it
-    // exists; the core must be started. Blocks until the core has stored it.
+    // exists; the core must be started. Blocks until the core has stored it (the server; the
+    // console uses the two parts below and creates the group asynchronously).
     Result<void> startDemo();
+    static model::NodeGroupConfig demoNodeGroup();
+    void startDemoTraffic();
 
 private:
     ClusterHost() = default;

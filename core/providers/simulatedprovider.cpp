@@ -121,6 +121,12 @@ void SimulatedProvider::setTraffic(const std::string& nodeGroup, SimulatedTraffi
     traffic_[nodeGroup] = traffic;
 }
 
+std::optional<SimulatedTraffic> SimulatedProvider::traffic(const std::string& nodeGroup) const {
+    std::lock_guard lock(mutex_);
+    const auto it = traffic_.find(nodeGroup);
+    return it == traffic_.end() ? std::nullopt : std::optional<SimulatedTraffic>(it->second);
+}
+
 void SimulatedProvider::setCapacity(const std::string& nodeGroup, SimulatedCapacity capacity) {
     std::lock_guard lock(mutex_);
     capacity_[nodeGroup] = capacity;

@@ -83,6 +83,8 @@ public:
     // A flat traffic: the same publishers and viewers at all times.
     void setLoad(const std::string& nodeGroup, SimulatedLoad load);
     void setTraffic(const std::string& nodeGroup, SimulatedTraffic traffic);
+    // The traffic model of a node group, if one was set (the traffic lab restores it).
+    std::optional<SimulatedTraffic> traffic(const std::string& nodeGroup) const;
     void setCapacity(const std::string& nodeGroup, SimulatedCapacity capacity);
     // The total load of a node group at a time; zero for a group without traffic.
     SimulatedLoad loadAt(const std::string& nodeGroup, std::int64_t timeMs) const;
