@@ -2,7 +2,6 @@
 // remembered across runs; the About box names the versions. Widgets are found by objectName.
 
 #include "ui/panels/emptypanel.h"
-#include "ui/shell/consolepages.h"
 #include "ui/shell/mainwindow.h"
 
 #include <QAction>
@@ -17,12 +16,30 @@
 
 using sy::ui::MainWindow;
 
+namespace {
+
+// Seven placeholder pages: the shell hosts whatever panels it is given.
+void addPages(MainWindow& w) {
+    const char* names[] = {"overview", "topology",   "charts", "nodes",
+                           "streams",  "provisions", "events"};
+    for (const char* name : names) {
+        QString title = QString::fromLatin1(name);
+        title[0] = title[0].toUpper();
+        auto* panel = new sy::ui::EmptyPanel(title, QIcon(QStringLiteral(":/icons/nodes.svg")),
+                                             QStringLiteral("placeholder"));
+        panel->setObjectName(QLatin1String(name) + QLatin1String("Panel"));
+        w.addPanel(panel);
+    }
+}
+
+} // namespace
+
 class TestMainWindow : public QObject {
     Q_OBJECT
 private slots:
     void init();
     void cleanup();
-    void standardPagesAreHosted();
+    void pagesAreHosted();
     void navigationListSwitchesPages();
     void shortcutsSwitchPages();
     void layoutIsRestored();
@@ -44,9 +61,9 @@ void TestMainWindow::cleanup() {
     dir_.reset();
 }
 
-void TestMainWindow::standardPagesAreHosted() {
+void TestMainWindow::pagesAreHosted() {
     MainWindow w(*settings_);
-    sy::ui::addStandardPages(w);
+    addPages(w);
     QCOMPARE(w.panelCount(), 7);
     QVERIFY(w.findChild<sy::ui::Panel*>(QStringLiteral("overviewPanel")));
     QVERIFY(w.findChild<sy::ui::Panel*>(QStringLiteral("topologyPanel")));
@@ -57,7 +74,7 @@ void TestMainWindow::standardPagesAreHosted() {
 
 void TestMainWindow::navigationListSwitchesPages() {
     MainWindow w(*settings_);
-    sy::ui::addStandardPages(w);
+    addPages(w);
     QSignalSpy changed(&w, &MainWindow::currentPanelChanged);
     auto* nav = w.findChild<QListWidget*>(QStringLiteral("navigation"));
     QVERIFY(nav);
@@ -70,7 +87,7 @@ void TestMainWindow::navigationListSwitchesPages() {
 
 void TestMainWindow::shortcutsSwitchPages() {
     MainWindow w(*settings_);
-    sy::ui::addStandardPages(w);
+    addPages(w);
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     w.activateWindow();
@@ -88,7 +105,7 @@ void TestMainWindow::shortcutsSwitchPages() {
 void TestMainWindow::layoutIsRestored() {
     {
         MainWindow w(*settings_);
-        sy::ui::addStandardPages(w);
+        addPages(w);
         w.restoreLayout();
         w.resize(900, 640);
         w.showPanel(2);
@@ -97,7 +114,7 @@ void TestMainWindow::layoutIsRestored() {
         w.close();
     }
     MainWindow again(*settings_);
-    sy::ui::addStandardPages(again);
+    addPages(again);
     again.restoreLayout();
     QCOMPARE(again.currentPanel(), 2);
     QCOMPARE(again.size(), QSize(900, 640));
@@ -105,7 +122,7 @@ void TestMainWindow::layoutIsRestored() {
 
 void TestMainWindow::aboutBoxNamesVersions() {
     MainWindow w(*settings_);
-    sy::ui::addStandardPages(w);
+    addPages(w);
     auto* about = w.findChild<QAction*>(QStringLiteral("actionAbout"));
     QVERIFY(about);
     about->trigger();

@@ -34,6 +34,8 @@ public:
     // parse error with its column.
     enum class ExpressionKind { Capacity, Scale };
     using ExpressionCallback = std::function<void(Result<QString>)>;
+    // Where a publisher or viewer of a stream goes, by the cluster's own routing: its RTMP URL.
+    using RouteCallback = std::function<void(Result<QString>)>;
 
     using QObject::QObject;
     ~ClusterBackend() override = default;
@@ -54,6 +56,11 @@ public:
     // node-group wizard. `done` runs later on the GUI thread, never inside this call.
     virtual void evaluateExpression(ExpressionKind kind, QString expression,
                                     ExpressionCallback done) = 0;
+    // Publish or subscribe selection (the streams routes when attached) for `guid`
+    // ("live/lab1"): the RTMP URL of the node chosen, or the routing error (503 "at capacity",
+    // 404 "not live"). `done` runs later on the GUI thread.
+    virtual void routeStream(bool publish, std::string nodeGroup, std::string guid,
+                             RouteCallback done) = 0;
 
 Q_SIGNALS:
     // A newer snapshot is available (coalesced: at most one per refresh interval).

@@ -10,8 +10,22 @@ namespace sy::ui {
 EmbeddedBackend::EmbeddedBackend(std::unique_ptr<engine::ControlCore> core, QString dataDir,
                                  int refreshMs, QObject* parent)
     : ClusterBackend(parent)
-    , core_(std::move(core))
+    , ownedCore_(std::move(core))
+    , core_(ownedCore_.get())
     , dataDir_(std::move(dataDir)) {
+    init(refreshMs);
+}
+
+EmbeddedBackend::EmbeddedBackend(std::unique_ptr<api::ClusterHost> host, int refreshMs,
+                                 QObject* parent)
+    : ClusterBackend(parent)
+    , host_(std::move(host))
+    , core_(&host_->core())
+    , dataDir_(QString::fromStdString(host_->dataDir())) {
+    init(refreshMs);
+}
+
+void EmbeddedBackend::init(int refreshMs) {
     listener_ = core_->subscribe([this](const engine::Event& e) { onCoreEvent(e); });
     core_->start();
     connect(&refresh_, &QTimer::timeout, this, &EmbeddedBackend::checkSnapshot);
@@ -96,6 +110,26 @@ void EmbeddedBackend::evaluateExpression(ExpressionKind kind, QString expression
         answer = v ? Result<QString>(*v ? QStringLiteral("true") : QStringLiteral("false"))
                    : fail("invalid", v.error().message);
     }
+    QMetaObject::invokeMethod(
+        this, [answer = std::move(answer), done = std::move(done)]() mutable { done(answer); },
+        Qt::QueuedConnection);
+}
+
+void EmbeddedBackend::routeStream(bool publish, std::string nodeGroup, std::string guid,
+                                  RouteCallback done) {
+    // Selection reads the snapshot on the caller's thread (no hop to the core) and is fast.
+    engine::ControlCore::Selection selection =
+        publish ? core_->selectPublish(nodeGroup,
+                                       routing::PublishRequest{guid, {}, false, 1, false, false})
+                : core_->selectSubscribe(nodeGroup, routing::SubscribeRequest{guid, {}, false, 1});
+    Result<QString> answer = fail("not_found", "no route");
+    if (!selection)
+        answer = fail(selection.error().status == 503 ? "unavailable" : "not_found",
+                      selection.error().message);
+    else if (selection->empty() || !selection->front().urls.contains("rtmp"))
+        answer = fail("not_found", "routing chose no node with an RTMP URL");
+    else
+        answer = QString::fromStdString(selection->front().urls.at("rtmp"));
     QMetaObject::invokeMethod(
         this, [answer = std::move(answer), done = std::move(done)]() mutable { done(answer); },
         Qt::QueuedConnection);

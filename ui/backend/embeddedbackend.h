@@ -5,6 +5,7 @@
 
 #include "ui/backend/clusterbackend.h"
 
+#include "core/api/clusterhost.h"
 #include "core/engine/controlcore.h"
 
 #include <QTimer>
@@ -21,6 +22,9 @@ public:
     // Takes a started or unstarted core; starts it if needed. `refreshMs`: snapshot poll period.
     explicit EmbeddedBackend(std::unique_ptr<engine::ControlCore> core, QString dataDir,
                              int refreshMs = 250, QObject* parent = nullptr);
+    // The console's embedded mode: a whole ClusterHost (SIMULATED, LOCAL, node callbacks).
+    explicit EmbeddedBackend(std::unique_ptr<api::ClusterHost> host, int refreshMs = 250,
+                             QObject* parent = nullptr);
     ~EmbeddedBackend() override;
 
     QString description() const override;
@@ -35,17 +39,24 @@ public:
                      CommandCallback done) override;
     void evaluateExpression(ExpressionKind kind, QString expression,
                             ExpressionCallback done) override;
+    void routeStream(bool publish, std::string nodeGroup, std::string guid,
+                     RouteCallback done) override;
 
     engine::ControlCore& core() { return *core_; }
+    // The host when built from one (null for a bare core): the traffic lab drives its providers.
+    api::ClusterHost* host() { return host_.get(); }
 
 private:
+    void init(int refreshMs);
     // Waits for the command on a pool thread and calls `done` back on the GUI thread.
     void complete(engine::CommandResult command, CommandCallback done);
     void onCoreEvent(const engine::Event& e); // core thread
     void flushEvents();                       // GUI thread
     void checkSnapshot();                     // GUI thread
 
-    std::unique_ptr<engine::ControlCore> core_;
+    std::unique_ptr<api::ClusterHost> host_;         // owns core_ when set
+    std::unique_ptr<engine::ControlCore> ownedCore_; // owns core_ otherwise
+    engine::ControlCore* core_ = nullptr;
     QString dataDir_;
     QTimer refresh_;
     std::uint64_t shownVersion_ = 0;

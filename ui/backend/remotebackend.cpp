@@ -388,6 +388,33 @@ void RemoteBackend::evaluateExpression(ExpressionKind kind, QString expression,
             });
 }
 
+void RemoteBackend::routeStream(bool publish, std::string nodeGroup, std::string guid,
+                                RouteCallback done) {
+    // The guid's '/' separates app and name on the wire: each part is encoded on its own.
+    QString path = QStringLiteral("/as/v1/streams/stream/") + seg(nodeGroup) +
+                   (publish ? QStringLiteral("/publish") : QStringLiteral("/subscribe"));
+    for (const auto& part : QString::fromStdString(guid).split(u'/'))
+        path += u'/' + seg(part.toStdString());
+    request("GET", path, {}, [done = std::move(done)](const Reply& r) {
+        if (!succeeded(r))
+            return done(fail(errorCode(r.status), errorText(r).toStdString()));
+        const Json j = parseBody(r.body);
+        if (!j.is_array() || j.empty() || !j[0].is_object())
+            return done(fail("not_found", "routing answered no node"));
+        const auto& first = j[0];
+        // Our urls field first; a Stream Manager 2.0 answers serverAddress only (port 1935).
+        if (auto urls = first.find("urls"); urls != first.end() && urls->is_object())
+            if (auto rtmp = urls->find("rtmp"); rtmp != urls->end() && rtmp->is_string())
+                return done(QString::fromStdString(rtmp->get<std::string>()));
+        const auto address = first.value("serverAddress", std::string());
+        const auto streamGuid = first.value("streamGuid", std::string());
+        if (address.empty() || streamGuid.empty())
+            return done(fail("not_found", "routing answered no server address"));
+        done(QStringLiteral("rtmp://%1:1935/%2")
+                 .arg(QString::fromStdString(address), QString::fromStdString(streamGuid)));
+    });
+}
+
 void RemoteBackend::scheduleRound(int delayMs) {
     timer_.start(delayMs);
 }

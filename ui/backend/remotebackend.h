@@ -44,6 +44,8 @@ public:
                      CommandCallback done) override;
     void evaluateExpression(ExpressionKind kind, QString expression,
                             ExpressionCallback done) override;
+    void routeStream(bool publish, std::string nodeGroup, std::string guid,
+                     RouteCallback done) override;
 
     bool isConnected() const { return connected_; }
     // When the current outage began; invalid while connected.

@@ -1,5 +1,7 @@
 #include "ui/models/nodetablemodel.h"
 
+#include "ui/style/statecolors.h"
+
 #include <algorithm>
 
 namespace sy::ui {
@@ -21,9 +23,37 @@ bool sameCells(const engine::NodeView& a, const engine::NodeView& b) {
            a.endpoint.address == b.endpoint.address && a.endpoint.rtmpPort == b.endpoint.rtmpPort;
 }
 
+// How full a node is, 0..1 (may exceed 1 when overloaded): its capacity ranking against its
+// limit as routing sees them, or its CPU where the rule sets no limit.
+double loadFraction(const engine::NodeView& n) {
+    if (n.limit > 0)
+        return n.ranking / n.limit;
+    return metric(n, "cpu.process.load");
+}
+
 } // namespace
 
+void NodeTableModel::recordHistory(const engine::ClusterSnapshot& snapshot) {
+    if (snapshot.timeMs <= historyTimeMs_)
+        return; // the same moment seen again (remote rounds can repeat a snapshot)
+    historyTimeMs_ = snapshot.timeMs;
+    std::unordered_map<std::string, QList<double>> next;
+    for (const auto& [name, g] : snapshot.groups)
+        for (const auto& n : g.nodes) {
+            auto& h = next[n.nodeId];
+            if (auto old = history_.find(n.nodeId); old != history_.end())
+                h = std::move(old->second);
+            if (n.state == model::NodeState::InService)
+                h.append(loadFraction(n));
+            if (h.size() > kHistoryLength)
+                h.remove(0, h.size() - kHistoryLength);
+        }
+    history_ = std::move(next); // nodes that left take their history with them
+}
+
 void NodeTableModel::setSnapshot(const engine::ClusterSnapshot& snapshot) {
+    const auto historyBefore = historyTimeMs_;
+    recordHistory(snapshot);
     std::vector<engine::NodeView> next;
     for (const auto& [name, g] : snapshot.groups)
         next.insert(next.end(), g.nodes.begin(), g.nodes.end());
@@ -54,6 +84,8 @@ void NodeTableModel::setSnapshot(const engine::ClusterSnapshot& snapshot) {
             ++j;
         }
     }
+    if (historyTimeMs_ != historyBefore && !rows_.empty())
+        Q_EMIT dataChanged(index(0, Load), index(rowCount() - 1, Load), {HistoryRole});
 }
 
 int NodeTableModel::rowCount(const QModelIndex& parent) const {
@@ -72,11 +104,20 @@ QVariant NodeTableModel::data(const QModelIndex& index, int role) const {
         return static_cast<int>(n.state);
     if (role == NodeGroupRole)
         return QString::fromStdString(n.nodeGroup);
+    if (role == HistoryRole) {
+        if (index.column() != Load)
+            return {};
+        const auto it = history_.find(n.nodeId);
+        return QVariant::fromValue(it == history_.end() ? QList<double>{} : it->second);
+    }
+    if (role == Qt::ToolTipRole && index.column() == Load)
+        return tr("Load over the last minute: capacity ranking / limit, or CPU without a limit");
     const bool sort = role == SortRole;
     if (role != Qt::DisplayRole && !sort) {
-        if (role == Qt::TextAlignmentRole && index.column() >= Publishers &&
-            index.column() <= Ranking)
+        if (role == Qt::TextAlignmentRole && index.column() >= Publishers && index.column() <= Load)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+        if (role == Qt::DecorationRole && index.column() == State)
+            return stateColor(n.state);
         if (role == Qt::ToolTipRole && index.column() == State && !n.faultReason.empty())
             return QString::fromStdString(n.faultReason);
         return {};
@@ -104,6 +145,10 @@ QVariant NodeTableModel::data(const QModelIndex& index, int role) const {
     case Ranking:
         return sort ? QVariant(n.ranking)
                     : QVariant(QStringLiteral("%1 / %2").arg(n.ranking).arg(n.limit));
+    case Load: {
+        const double f = n.state == model::NodeState::InService ? loadFraction(n) : 0.0;
+        return sort ? QVariant(f) : QVariant(QString::number(f * 100, 'f', 0) + u'%');
+    }
     case Address:
         return QStringLiteral("%1:%2")
             .arg(QString::fromStdString(n.endpoint.address))
@@ -118,8 +163,8 @@ QVariant NodeTableModel::headerData(int section, Qt::Orientation orientation, in
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     static const char* const kTitles[ColumnCount] = {
-        "Node",    "Node group", "Sub-group",       "Role",   "State", "Publishers",
-        "Viewers", "CPU",        "Ranking / limit", "Address"};
+        "Node",    "Node group", "Sub-group",       "Role", "State",  "Publishers",
+        "Viewers", "CPU",        "Ranking / limit", "Load", "Address"};
     return section >= 0 && section < ColumnCount ? QVariant(tr(kTitles[section])) : QVariant();
 }
 

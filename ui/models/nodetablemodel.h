@@ -3,11 +3,18 @@
 // is merged in place (rows keyed by node id): removed nodes are removed, new ones inserted, and
 // changed cells announced with one ranged dataChanged per row, so views keep their selection and
 // scroll position while the cluster changes under them. Sorting and filtering live in proxies.
+// Each node also keeps its recent load (ranking / limit, or CPU where no limit is set) for the
+// sparkline of the Load column.
 
 #include "core/engine/clustersnapshot.h"
 
 #include <QAbstractTableModel>
 
+#include <QList>
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace sy::ui {
@@ -25,6 +32,7 @@ public:
         Viewers,
         Cpu,
         Ranking,
+        Load,
         Address,
         ColumnCount
     };
@@ -32,7 +40,10 @@ public:
         StateRole = Qt::UserRole, // model::NodeState as int
         SortRole,                 // numbers as numbers for the sort proxy
         NodeGroupRole,            // the node's group name, for actions
+        HistoryRole, // Load column: QList<double> of recent load fractions, oldest first
     };
+    // Samples kept per node for the Load sparkline: one per snapshot time, about a minute.
+    static constexpr int kHistoryLength = 60;
 
     using QAbstractTableModel::QAbstractTableModel;
 
@@ -49,7 +60,11 @@ public:
     }
 
 private:
-    std::vector<engine::NodeView> rows_; // ordered by (node group, node id)
+    void recordHistory(const engine::ClusterSnapshot& snapshot);
+
+    std::vector<engine::NodeView> rows_;                     // ordered by (node group, node id)
+    std::unordered_map<std::string, QList<double>> history_; // by node id
+    std::int64_t historyTimeMs_ = -1;
 };
 
 } // namespace sy::ui

@@ -11,12 +11,14 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProgressBar>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QSysInfo>
 #include <QToolBar>
+#include <QVBoxLayout>
 
 #include <boost/version.hpp>
 #include <nlohmann/json.hpp>
@@ -69,17 +71,40 @@ MainWindow::MainWindow(QSettings& settings, QWidget* parent)
     pages_ = new QStackedWidget(this);
     pages_->setObjectName(QStringLiteral("pages"));
 
+    banner_ = new QLabel(this);
+    banner_->setObjectName(QStringLiteral("connectionBanner"));
+    banner_->setStyleSheet(QStringLiteral(
+        "QLabel#connectionBanner { background: #d93636; color: white; font-weight: bold;"
+        " padding: 6px 10px; }"));
+    banner_->setWordWrap(true);
+    banner_->hide();
+
     auto* splitter = new QSplitter(this);
     splitter->setObjectName(QStringLiteral("mainSplitter"));
     splitter->addWidget(navigation_);
     splitter->addWidget(pages_);
     splitter->setStretchFactor(1, 1);
     splitter->setChildrenCollapsible(false);
-    setCentralWidget(splitter);
+    auto* central = new QWidget(this);
+    auto* column = new QVBoxLayout(central);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(0);
+    column->addWidget(banner_);
+    column->addWidget(splitter, 1);
+    setCentralWidget(central);
 
     connection_ = new QLabel(tr("Not connected"), this);
     connection_->setObjectName(QStringLiteral("connectionLabel"));
     statusBar()->addWidget(connection_, 1);
+    busy_ = new QProgressBar(this);
+    busy_->setObjectName(QStringLiteral("busyIndicator"));
+    busy_->setRange(0, 0); // indeterminate
+    busy_->setMaximumWidth(120);
+    busy_->setMaximumHeight(14);
+    busy_->setTextVisible(false);
+    busy_->setToolTip(tr("Waiting for the cluster to answer"));
+    busy_->hide();
+    statusBar()->addPermanentWidget(busy_);
 
     connect(navigation_, &QListWidget::currentRowChanged, this, &MainWindow::showPanel);
     createActions();
@@ -89,10 +114,18 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::createActions() {
     auto* file = menuBar()->addMenu(tr("&File"));
+    auto* connectTo = file->addAction(QIcon(QStringLiteral(":/icons/connect.svg")), tr("&Connect…"),
+                                      this, &MainWindow::connectRequested);
+    connectTo->setObjectName(QStringLiteral("actionConnect"));
+    connectTo->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    file->addSeparator();
     auto* quit = file->addAction(QIcon::fromTheme(QStringLiteral("application-exit")), tr("&Quit"),
                                  this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
+
+    clusterMenu_ = menuBar()->addMenu(tr("&Cluster"));
+    clusterMenu_->setObjectName(QStringLiteral("clusterMenu"));
 
     viewMenu_ = menuBar()->addMenu(tr("&View"));
     pageActions_ = new QActionGroup(this);
@@ -114,11 +147,13 @@ void MainWindow::createActions() {
     about->setMenuRole(QAction::AboutRole);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 
-    auto* tools = addToolBar(tr("Main"));
-    tools->setObjectName(QStringLiteral("mainToolBar"));
-    tools->setMovable(false);
-    tools->setIconSize(QSize(20, 20));
-    tools->addAction(wall);
+    toolBar_ = addToolBar(tr("Main"));
+    toolBar_->setObjectName(QStringLiteral("mainToolBar"));
+    toolBar_->setMovable(false);
+    toolBar_->setIconSize(QSize(20, 20));
+    toolBar_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toolBar_->addAction(wall);
+    toolBar_->addSeparator();
 }
 
 void MainWindow::addPanel(Panel* panel) {
@@ -167,6 +202,28 @@ void MainWindow::setConnectionText(const QString& text) {
     connection_->setText(text);
 }
 
+void MainWindow::setBanner(const QString& text) {
+    banner_->setText(text);
+    banner_->setVisible(!text.isEmpty());
+}
+
+QString MainWindow::bannerText() const {
+    return banner_->isVisible() ? banner_->text() : QString();
+}
+
+void MainWindow::setBusy(bool busy) {
+    busy_->setVisible(busy);
+}
+
+void MainWindow::addCommand(QAction* action, bool toolBar) {
+    clusterMenu_->addAction(action);
+    if (toolBar)
+        toolBar_->addAction(action);
+    if (!action->shortcut().isEmpty() && action->toolTip() == action->text().remove(u'&'))
+        action->setToolTip(QStringLiteral("%1 (%2)").arg(
+            action->text().remove(u'&'), action->shortcut().toString(QKeySequence::NativeText)));
+}
+
 void MainWindow::restoreLayout() {
     if (!restoreGeometry(settings_.value(QLatin1String(kGeometryKey)).toByteArray()))
         resize(1280, 800);
@@ -177,12 +234,16 @@ void MainWindow::restoreLayout() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    saveLayout();
+    event->accept();
+}
+
+void MainWindow::saveLayout() {
     settings_.setValue(QLatin1String(kGeometryKey), saveGeometry());
     settings_.setValue(QLatin1String(kStateKey), saveState());
     if (auto* splitter = findChild<QSplitter*>(QStringLiteral("mainSplitter")))
         settings_.setValue(QLatin1String(kSplitterKey), splitter->saveState());
     settings_.setValue(QLatin1String(kPageKey), currentPanel());
-    event->accept();
 }
 
 void MainWindow::showAbout() {

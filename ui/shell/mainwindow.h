@@ -7,6 +7,8 @@
 
 class QActionGroup;
 class QLabel;
+class QProgressBar;
+class QToolBar;
 class QListWidget;
 class QSettings;
 class QStackedWidget;
@@ -30,12 +32,22 @@ public:
 
     // Text at the left of the status bar: where the console is connected.
     void setConnectionText(const QString& text);
+    // A red line across the top of every page ("Disconnected since 14:02:11: …"); empty hides.
+    void setBanner(const QString& text);
+    QString bannerText() const;
+    // An indeterminate progress bar in the status bar while commands are in flight.
+    void setBusy(bool busy);
+    // Adds an operator command to the Cluster menu (and the tool bar when `toolBar`).
+    void addCommand(QAction* action, bool toolBar = true);
 
     void restoreLayout();
+    void saveLayout(); // also done on close
 
 signals:
     void currentPanelChanged(int index);
     void monitoringWallRequested();
+    // File > Connect…: choose or edit a connection profile.
+    void connectRequested();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -48,6 +60,10 @@ private:
     QListWidget* navigation_ = nullptr;
     QStackedWidget* pages_ = nullptr;
     QLabel* connection_ = nullptr;
+    QLabel* banner_ = nullptr;
+    QProgressBar* busy_ = nullptr;
+    QMenu* clusterMenu_ = nullptr;
+    QToolBar* toolBar_ = nullptr;
     QMenu* viewMenu_ = nullptr;
     QActionGroup* pageActions_ = nullptr;
     QVector<Panel*> panels_;
