@@ -1,7 +1,7 @@
 # The README's commands. Each installs what it needs first (scripts/bootstrap is idempotent).
 #   make run      build and start the console (or the headless server when there is no display)
 #   make test     build and run every test through ctest (what CI runs)
-#   make build | bench | package | fuzz | format | clean
+#   make build | bench | screenshots | package | fuzz | format | clean
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 JOBS ?= $(shell nproc)
@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= $(if $(CI),-DSWITCHYARD_WERROR=ON,)
 FUZZ_SECONDS ?= 30
 
-.PHONY: run test test-core build configure bench package fuzz format clean
+.PHONY: run test test-core build configure bench screenshots package fuzz format clean
 
 configure:
 	@cmake --preset dev $(CMAKE_FLAGS) > build-configure.log 2>&1 || { cat build-configure.log; exit 1; }
@@ -43,6 +43,14 @@ bench:
 	@scripts/bootstrap bench
 	@$(MAKE) --no-print-directory configure
 	cmake --build --preset dev -j $(JOBS) --target bench
+
+# The console's pages and the monitoring wall with a simulated demo cluster, into docs/screenshots.
+SCREENSHOT_SECONDS ?= 60
+screenshots:
+	@scripts/bootstrap test
+	@$(MAKE) --no-print-directory configure
+	cmake --build --preset dev -j $(JOBS) --target switchyard-screenshots
+	xvfb-run -a -s "-screen 0 1920x1080x24" build/bin/switchyard-screenshots docs/screenshots $(SCREENSHOT_SECONDS)
 
 package:
 	@scripts/bootstrap build

@@ -29,6 +29,7 @@ public:
     void showPanel(int index);
     int currentPanel() const;
     int panelCount() const;
+    int indexOf(Panel* panel) const { return static_cast<int>(panels_.indexOf(panel)); }
 
     // Text at the left of the status bar: where the console is connected.
     void setConnectionText(const QString& text);
