@@ -8,6 +8,7 @@
 #include "core/api/clusterhost.h"
 #include "core/model/nodegrouppresets.h"
 #include "ui/backend/embeddedbackend.h"
+#include "ui/panels/trafficlabpanel.h"
 #include "ui/shell/mainwindow.h"
 #include "ui/topology/topologypanel.h"
 #include "ui/wall/monitoringwall.h"
@@ -98,7 +99,9 @@ int main(int argc, char** argv) {
 
     const auto capture = [&] {
         // One edge of the demo fails, as a crashed machine would, for the alert tiles.
-        for (const auto& n : b->snapshot()->group("demo")->nodes)
+        // Held: a temporary snapshot would die before the loop ran.
+        const auto held = b->snapshot();
+        for (const auto& n : held->group("demo")->nodes)
             if (n.role == "edge") {
                 h->simulated().fail(n.nodeId);
                 break;
@@ -110,6 +113,9 @@ int main(int argc, char** argv) {
             if (i >= int(std::size(pages)) || !*pages[i])
                 continue;
             steps.push_back([&window, i] { window.showPanel(i); });
+            if (i == 7) // the lab adding synthetic viewers to the demo group
+                steps.push_back(
+                    [&console] { console.trafficLab()->startLab(QStringLiteral("demo"), 2, 150); });
             if (i == 1)
                 steps.push_back([&console] {
                     console.topology()->highlightStream(QStringLiteral("live/sim0"));

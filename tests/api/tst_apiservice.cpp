@@ -270,7 +270,9 @@ void TestApiService::manualScaleOfAManualRole() {
     QVERIFY(body(autoRole)["errorMessage"].get<std::string>().find("MANUAL") != std::string::npos);
     // Compare-and-set on one node: a wrong currentState is refused, the right one drains it.
     std::string spare;
-    for (const auto& n : f_->core().snapshot()->group("ng1")->nodes)
+    // Held: a temporary snapshot would die before the loop ran.
+    const auto held = f_->core().snapshot();
+    for (const auto& n : held->group("ng1")->nodes)
         if (n.role == "spare")
             spare = n.nodeId;
     const std::string node = "/as/v1/admin/nodegroup/ng1/" + spare + "/manualscale";

@@ -139,7 +139,9 @@ int main() {
     std::vector<double> detection;
     for (int round = 0; round < 3; ++round) {
         std::string victim;
-        for (const auto& n : core->snapshot()->group("bench")->nodes)
+        // Held: a temporary snapshot would die before the loop ran.
+        const auto held = core->snapshot();
+        for (const auto& n : held->group("bench")->nodes)
             if (n.role == "edge" && n.state == model::NodeState::InService)
                 victim = n.nodeId;
         const pid_t pid = (*local)->pidOf(victim);
@@ -149,7 +151,9 @@ int main() {
         ::kill(pid, SIGKILL);
         for (auto until = deadline(30);;) {
             bool routed = false;
-            for (const auto& n : core->snapshot()->group("bench")->nodes)
+            // Held: a temporary snapshot would die before the loop ran.
+            const auto current = core->snapshot();
+            for (const auto& n : current->group("bench")->nodes)
                 routed = routed || (n.nodeId == victim && n.state == model::NodeState::InService);
             if (!routed)
                 break;

@@ -172,7 +172,9 @@ void TestControlCore::failedNodeIsReplaced() {
     QVERIFY(core->createNodeGroup(config()).get().ok());
     QTRY_COMPARE_WITH_TIMEOUT(count(*core, "edge", NodeState::InService), 2, 5000);
     std::string victim;
-    for (const auto& n : core->snapshot()->group("sim")->nodes)
+    // Held: a temporary snapshot would die before the loop ran.
+    const auto held = core->snapshot();
+    for (const auto& n : held->group("sim")->nodes)
         if (n.role == "edge")
             victim = n.nodeId;
     sim_->fail(victim);

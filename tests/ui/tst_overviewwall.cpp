@@ -303,12 +303,16 @@ void TestOverviewWall::wallShowsAnAlertTileForAFaultNode() {
     QVERIFY(wall.findChildren<ui::AlertTile*>().isEmpty());
 
     std::string victim;
-    for (const auto& n : backend_->snapshot()->group("sick")->nodes)
+    // Held: a temporary snapshot would die before the loop ran.
+    const auto held = backend_->snapshot();
+    for (const auto& n : held->group("sick")->nodes)
         if (n.role == "edge")
             victim = n.nodeId;
     sim_->fail(victim); // stops answering its stats polls, as a crashed machine would
     const auto victimState = [&] {
-        for (const auto& n : backend_->snapshot()->group("sick")->nodes)
+        // Held: a temporary snapshot would die before the loop ran.
+        const auto current = backend_->snapshot();
+        for (const auto& n : current->group("sick")->nodes)
             if (n.nodeId == victim)
                 return n.state;
         return NodeState::Requested;
@@ -386,7 +390,9 @@ void TestOverviewWall::renderForReview() {
     bool paused = false;
     backend_->setPaused("lab", true, [&](Result<void> r) { paused = r.ok(); });
     QTRY_VERIFY(paused);
-    for (const auto& n : backend_->snapshot()->group("ap-south")->nodes)
+    // Held: a temporary snapshot would die before the loop ran.
+    const auto held = backend_->snapshot();
+    for (const auto& n : held->group("ap-south")->nodes)
         if (n.role == "edge") {
             sim_->fail(n.nodeId);
             break;

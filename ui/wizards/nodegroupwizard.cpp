@@ -19,7 +19,9 @@ namespace {
 
 std::vector<std::string> groupNames(const ClusterBackend& backend) {
     std::vector<std::string> names;
-    for (const auto& [name, unused] : backend.snapshot()->groups)
+    // Held: a temporary snapshot would die before the loop ran.
+    const auto held = backend.snapshot();
+    for (const auto& [name, unused] : held->groups)
         names.push_back(name);
     return names;
 }

@@ -167,7 +167,9 @@ void TestNodeGroupWizard::checkCreatedGroup(const QString& name, const QStringLi
     QTRY_VERIFY_WITH_TIMEOUT(
         inService(*backend_->snapshot()->group(name.toStdString())) >= minimumNodes, 20000);
     std::set<std::pair<std::string, std::string>> covered;
-    for (const auto& node : backend_->snapshot()->group(name.toStdString())->nodes)
+    // Held: a temporary snapshot would die before the loop ran.
+    const auto held = backend_->snapshot();
+    for (const auto& node : held->group(name.toStdString())->nodes)
         if (node.state == model::NodeState::InService)
             covered.insert({node.subGroup, node.role});
     QCOMPARE(int(covered.size()), minimumNodes);
