@@ -27,6 +27,7 @@
 
 #include <QAbstractButton>
 #include <QLineEdit>
+#include <QPointer>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -102,6 +103,7 @@ private slots:
 
 private:
     void openEmbedded();
+    void show(ui::Panel* page) { console_->window().showPanel(console_->window().indexOf(page)); }
 
     std::unique_ptr<QTemporaryDir> dir_;
     std::unique_ptr<QSettings> settings_;
@@ -140,7 +142,8 @@ void TestConsole::openEmbedded() {
 
 void TestConsole::wizardGroupAppearsInTopologyAndTables() {
     openEmbedded();
-    auto* wizard = qobject_cast<QWizard*>(console_->openWizard());
+    // The console's wizard deletes itself once closed: watched through a QPointer.
+    QPointer<QWizard> wizard = qobject_cast<QWizard*>(console_->openWizard());
     QVERIFY(wizard);
     auto* name = wizard->findChild<QLineEdit*>(QStringLiteral("nameEdit"));
     QVERIFY(name);
@@ -152,13 +155,16 @@ void TestConsole::wizardGroupAppearsInTopologyAndTables() {
     }
     QTRY_VERIFY(wizard->button(QWizard::FinishButton)->isEnabled());
     wizard->button(QWizard::FinishButton)->click();
-    QTRY_VERIFY_WITH_TIMEOUT(!wizard->isVisible(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(wizard.isNull(), 10000); // closed after the backend said yes
 
     auto& nodes = *console_->nodes();
+    show(&nodes); // hidden pages skip snapshots until shown
     QTRY_VERIFY_WITH_TIMEOUT(inService(nodes, QStringLiteral("wiz")) >= 2, 20000);
     auto* scene = console_->topology()->scene();
     console_->topology()->refresh();
-    for (const auto& n : console_->backend().snapshot()->group("wiz")->nodes) {
+    // Held: a temporary snapshot would die before the loop ran.
+    const auto held = console_->backend().snapshot();
+    for (const auto& n : held->group("wiz")->nodes) {
         const auto id = QString::fromStdString(n.nodeId);
         QCOMPARE(scene->nodeColor(id), ui::stateColor(n.state));
         QVERIFY(nodeRows(nodes).count(id) == 1);
@@ -170,6 +176,7 @@ void TestConsole::defaultsGroupAppearsInTopologyAndTables() {
     host_->simulated().setLoad("cluster-1", {3, 120}); // so that its nodes carry streams
     console_->createWithDefaults();
     auto& nodes = *console_->nodes();
+    show(&nodes); // hidden pages skip snapshots until shown
     QTRY_VERIFY_WITH_TIMEOUT(inService(nodes, QStringLiteral("cluster-1")) >= 2, 20000);
     const auto rows = nodeRows(nodes);
     auto* scene = console_->topology()->scene();
@@ -180,6 +187,7 @@ void TestConsole::defaultsGroupAppearsInTopologyAndTables() {
     // SIMULATED nodes carry streams: the streams table lists them and "show path" highlights
     // the nodes carrying the stream in the topology.
     auto& streams = *console_->streams();
+    show(&streams);
     QTRY_VERIFY_WITH_TIMEOUT(streams.model().rowCount() > 0, 20000);
     const auto guid = streams.model().index(0, ui::StreamTableModel::Stream).data().toString();
     // "Show path" on the streams page switches to the topology with the path highlighted.
@@ -196,10 +204,13 @@ void TestConsole::killedNodeTurnsFaultInTableAndTopology() {
     QTRY_VERIFY_WITH_TIMEOUT(created.has_value(), 20000);
     QVERIFY2(created->ok(), created->ok() ? "" : created->error().message.c_str());
     auto& nodes = *console_->nodes();
+    show(&nodes); // hidden pages skip snapshots until shown
     QTRY_COMPARE_WITH_TIMEOUT(inService(nodes, QStringLiteral("lab")), 2, 30000);
 
     QString edge;
-    for (const auto& n : console_->backend().snapshot()->group("lab")->nodes)
+    // Held: a temporary snapshot would die before the loop ran.
+    const auto held = console_->backend().snapshot();
+    for (const auto& n : held->group("lab")->nodes)
         if (n.role == "edge")
             edge = QString::fromStdString(n.nodeId);
     auto local =
@@ -227,6 +238,7 @@ void TestConsole::trafficLabGoesThroughRealRouting() {
     console_->backend().createNodeGroup(localGroup(), [&](Result<void> r) { created = r; });
     QTRY_VERIFY_WITH_TIMEOUT(created.has_value(), 20000);
     auto& nodes = *console_->nodes();
+    show(&nodes); // hidden pages skip snapshots until shown
     QTRY_COMPARE_WITH_TIMEOUT(inService(nodes, QStringLiteral("lab")), 2, 30000);
 
     auto* lab = console_->trafficLab();
@@ -251,6 +263,7 @@ void TestConsole::trafficLabGoesThroughRealRouting() {
         return publishers == 1 && viewers == 2;
     };
     QTRY_VERIFY_WITH_TIMEOUT(nodesSeeTheClients(), 30000);
+    show(console_->streams());
     auto& streams = console_->streams()->model();
     QTRY_VERIFY_WITH_TIMEOUT(streams.rowCount() == 1, 10000);
     QCOMPARE(streams.index(0, ui::StreamTableModel::Stream).data().toString(),
@@ -273,6 +286,7 @@ void TestConsole::attachedConsoleShowsTheServerAndSurvivesItsRestart() {
         *settings_);
     console_->window().show();
     auto& nodes = *console_->nodes();
+    show(&nodes); // hidden pages skip snapshots until shown
     QTRY_VERIFY_WITH_TIMEOUT(inService(nodes, QStringLiteral("demo")) >= 3, 30000);
 
     // The same cluster as the server's own API says (ids and states of node group "demo").

@@ -29,7 +29,12 @@ void EmbeddedBackend::init(int refreshMs) {
     listener_ = core_->subscribe([this](const engine::Event& e) { onCoreEvent(e); });
     core_->start();
     connect(&refresh_, &QTimer::timeout, this, &EmbeddedBackend::checkSnapshot);
-    refresh_.start(refreshMs);
+    if (refreshMs > 0)
+        refresh_.start(refreshMs);
+}
+
+void EmbeddedBackend::refreshNow() {
+    checkSnapshot();
 }
 
 EmbeddedBackend::~EmbeddedBackend() {

@@ -19,7 +19,8 @@ namespace sy::ui {
 class EmbeddedBackend final : public ClusterBackend {
     Q_OBJECT
 public:
-    // Takes a started or unstarted core; starts it if needed. `refreshMs`: snapshot poll period.
+    // Takes a started or unstarted core; starts it if needed. `refreshMs`: snapshot poll period;
+    // 0 polls only when refreshNow() is called (benchmarks time the pages' reaction that way).
     explicit EmbeddedBackend(std::unique_ptr<engine::ControlCore> core, QString dataDir,
                              int refreshMs = 250, QObject* parent = nullptr);
     // The console's embedded mode: a whole ClusterHost (SIMULATED, LOCAL, node callbacks).
@@ -41,6 +42,9 @@ public:
                             ExpressionCallback done) override;
     void routeStream(bool publish, std::string nodeGroup, std::string guid,
                      RouteCallback done) override;
+
+    // Announces the core's latest snapshot now if it is new (snapshotChanged, synchronously).
+    void refreshNow();
 
     engine::ControlCore& core() { return *core_; }
     // The host when built from one (null for a bare core): the traffic lab drives its providers.

@@ -59,9 +59,11 @@ public:
         return rows_.at(static_cast<std::size_t>(row));
     }
 
-private:
-    void recordHistory(const engine::ClusterSnapshot& snapshot);
+    // Records the load samples of a snapshot without merging rows (setSnapshot does both);
+    // returns whether the snapshot was newer than the last one recorded.
+    bool recordHistory(const engine::ClusterSnapshot& snapshot);
 
+private:
     std::vector<engine::NodeView> rows_;                     // ordered by (node group, node id)
     std::unordered_map<std::string, QList<double>> history_; // by node id
     std::int64_t historyTimeMs_ = -1;

@@ -89,7 +89,7 @@ NodesPanel::NodesPanel(ClusterBackend& backend, CommandRunner& runner, QWidget* 
             &NodesPanel::updateActions);
     connect(view_->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &NodesPanel::updateActions);
-    connect(&backend_, &ClusterBackend::snapshotChanged, this, &NodesPanel::refresh);
+    refreshOnSnapshots(backend_);
     connect(&runner_, &CommandRunner::failed, this,
             [this](const QString& what, const QString&, const QString& message) {
                 if (isVisible())
@@ -101,6 +101,10 @@ NodesPanel::NodesPanel(ClusterBackend& backend, CommandRunner& runner, QWidget* 
 void NodesPanel::refresh() {
     model_->setSnapshot(*backend_.snapshot());
     updateActions();
+}
+
+void NodesPanel::whileHidden() {
+    model_->recordHistory(*backend_.snapshot());
 }
 
 QList<QPair<QString, QString>> NodesPanel::selectedNodes() const {

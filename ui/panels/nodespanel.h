@@ -25,7 +25,7 @@ public:
     QIcon icon() const override { return QIcon(QStringLiteral(":/icons/nodes.svg")); }
     QString toolTip() const override { return tr("Every node, its state and load; node actions"); }
 
-    void refresh();
+    void refresh() override;
     NodeTableModel& model() { return *model_; }
     QTableView* view() const { return view_; }
     // The (node group, node id) of the selected rows, in view order.
@@ -37,6 +37,9 @@ public:
     void scaleCurrentGroup();
     void togglePauseCurrentGroup();
     void deleteCurrentGroup();
+
+protected:
+    void whileHidden() override; // the load sparklines keep recording
 
 private:
     void updateActions();

@@ -227,7 +227,7 @@ OverviewPanel::OverviewPanel(ClusterBackend& backend, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(stack_);
-    connect(&backend_, &ClusterBackend::snapshotChanged, this, &OverviewPanel::refresh);
+    refreshOnSnapshots(backend_);
     refresh();
 }
 

@@ -32,7 +32,7 @@ public:
     QIcon icon() const override;
 
     // Reads the backend's latest snapshot. Called on every (coalesced) snapshotChanged.
-    void refresh();
+    void refresh() override;
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;

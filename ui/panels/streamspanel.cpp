@@ -43,7 +43,7 @@ StreamsPanel::StreamsPanel(ClusterBackend& backend, QWidget* parent)
 
     connect(path, &QPushButton::clicked, this, &StreamsPanel::requestPath);
     connect(view_, &QTableView::doubleClicked, this, &StreamsPanel::requestPath);
-    connect(&backend_, &ClusterBackend::snapshotChanged, this, &StreamsPanel::refresh);
+    refreshOnSnapshots(backend_);
     connect(proxy_, &QAbstractItemModel::rowsInserted, count,
             [this, count] { count->setText(tr("%n stream(s)", nullptr, proxy_->rowCount())); });
     connect(proxy_, &QAbstractItemModel::rowsRemoved, count,

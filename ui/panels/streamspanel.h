@@ -21,7 +21,7 @@ public:
     QIcon icon() const override { return QIcon(QStringLiteral(":/icons/streams.svg")); }
     QString toolTip() const override { return tr("Live streams, where they run, their viewers"); }
 
-    void refresh();
+    void refresh() override;
     StreamTableModel& model() { return *model_; }
     QTableView* view() const { return view_; }
 
