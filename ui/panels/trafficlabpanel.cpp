@@ -29,7 +29,9 @@ TrafficLabPanel::TrafficLabPanel(ClusterBackend& backend, api::ClusterHost* host
     , clients_(new QTableWidget(0, 4, this)) {
     setObjectName(QStringLiteral("trafficLabPanel"));
     group_->setObjectName(QStringLiteral("labGroup"));
-    group_->setMinimumWidth(180);
+    group_->setMinimumWidth(220);
+    publishers_->setMinimumWidth(120);
+    viewers_->setMinimumWidth(120);
     publishers_->setObjectName(QStringLiteral("labPublishers"));
     publishers_->setRange(0, 200);
     publishers_->setValue(2);
@@ -44,6 +46,10 @@ TrafficLabPanel::TrafficLabPanel(ClusterBackend& backend, api::ClusterHost* host
         {tr("Client"), tr("Stream"), tr("State"), tr("Node URL / last error")});
     clients_->verticalHeader()->hide();
     clients_->horizontalHeader()->setStretchLastSection(true);
+    clients_->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    clients_->horizontalHeader()->resizeSection(0, 140);
+    clients_->horizontalHeader()->resizeSection(1, 160);
+    clients_->horizontalHeader()->resizeSection(2, 110);
     clients_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     clients_->setAlternatingRowColors(true);
 
@@ -57,6 +63,7 @@ TrafficLabPanel::TrafficLabPanel(ClusterBackend& backend, api::ClusterHost* host
     explain->setWordWrap(true);
 
     auto* form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
     form->addRow(tr("Node group:"), group_);
     form->addRow(tr("Publishers:"), publishers_);
     form->addRow(tr("Viewers:"), viewers_);

@@ -147,12 +147,16 @@ void NodeItem::paintDetailed(QPainter* painter) const {
     }
 
     const double inner = M::kNodeWidth - 16;
-    painter->setFont(theme_->boldFont);
-    painter->setPen(theme_->text);
-    painter->drawText(QRectF(8, 4, inner, 15), Qt::AlignLeft | Qt::AlignVCenter, shortId_);
+    // The role at the right, the id elided into what is left: long ids never run into it.
     painter->setFont(theme_->font);
     painter->setPen(theme_->mutedText);
     painter->drawText(QRectF(8, 4, inner, 15), Qt::AlignRight | Qt::AlignVCenter, role_);
+    const double roleWidth = QFontMetricsF(theme_->font).horizontalAdvance(role_) + 6;
+    painter->setFont(theme_->boldFont);
+    painter->setPen(theme_->text);
+    painter->drawText(QRectF(8, 4, inner - roleWidth, 15), Qt::AlignLeft | Qt::AlignVCenter,
+                      QFontMetricsF(theme_->boldFont)
+                          .elidedText(shortId_, Qt::ElideRight, inner - roleWidth));
     painter->setPen(theme_->text);
     constexpr double kLoadWidth = 34; // "100%" and a gap
     const QString counts =
