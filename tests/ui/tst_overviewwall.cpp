@@ -2,8 +2,6 @@
 // cards and tiles follow the snapshot's numbers, the decisions table fills from the autoscaler,
 // the wall pages through groups that do not fit, shows an alert tile for a node that really
 // failed (the simulated provider stops answering for it) and a banner while disconnected.
-//
-// With SWITCHYARD_RENDER_DIR set, renderForReview() also saves both at 1920x1080 as PNGs.
 
 #include "ui/backend/embeddedbackend.h"
 #include "ui/models/decisiontablemodel.h"
@@ -112,7 +110,6 @@ private slots:
     void wallShowsAnAlertTileForAFaultNode();
     void wallShowsDisconnectedBanner();
     void escapeClosesTheWall();
-    void renderForReview();
 
 private:
     void createGroup(const std::string& name, EdgeRule edges = {});
@@ -370,54 +367,6 @@ void TestOverviewWall::escapeClosesTheWall() {
     QTest::keyClick(&wall, Qt::Key_Escape);
     QCOMPARE(closed.count(), 1);
     QVERIFY(!wall.isVisible());
-}
-
-void TestOverviewWall::renderForReview() {
-    const QString out = qEnvironmentVariable("SWITCHYARD_RENDER_DIR");
-    if (out.isEmpty())
-        QSKIP("set SWITCHYARD_RENDER_DIR to save the overview and the wall as PNGs");
-    createGroup("eu-live", {4, 12, 1000});
-    createGroup("us-east", {2, 2, 150}); // at max with the out-expression holding: blocked
-    createGroup("ap-south", {2, 8, 1000});
-    createGroup("lab", {1, 8, 1000});
-    createGroup("sports-hd", {3, 8, 1000});
-    sim_->setLoad("eu-live", {9, 520, 3500});
-    sim_->setLoad("us-east", {5, 390, 2500});
-    sim_->setLoad("ap-south", {3, 120, 1800});
-    sim_->setLoad("sports-hd", {12, 540, 6000});
-    QTRY_COMPARE(inService(*backend_->snapshot(), "eu-live"), 5);
-    QTRY_COMPARE(inService(*backend_->snapshot(), "sports-hd"), 4);
-    bool paused = false;
-    backend_->setPaused("lab", true, [&](Result<void> r) { paused = r.ok(); });
-    QTRY_VERIFY(paused);
-    // Held: a temporary snapshot would die before the loop ran.
-    const auto held = backend_->snapshot();
-    for (const auto& n : held->group("ap-south")->nodes)
-        if (n.role == "edge") {
-            sim_->fail(n.nodeId);
-            break;
-        }
-    QTRY_VERIFY_WITH_TIMEOUT(
-        summaryOf(*backend_->snapshot(), "ap-south").nodesIn(NodeState::Fault) == 1, 10000);
-
-    ui::OverviewPanel panel(*backend_);
-    panel.resize(1920, 1080);
-    panel.show();
-    ui::MonitoringWall wall(*backend_);
-    wall.resize(1920, 1080);
-    wall.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&wall));
-    QTRY_COMPARE(panel.findChildren<QTableView*>().front()->model()->rowCount(), 10);
-    QTRY_VERIFY(!wall.findChildren<ui::AlertTile*>().isEmpty());
-    QVERIFY(panel.grab().save(out + QStringLiteral("/overview.png")));
-    QVERIFY(wall.grab().save(out + QStringLiteral("/wall.png")));
-    Q_EMIT backend_->connectionChanged(false, QStringLiteral("connection refused"));
-    QVERIFY(wall.grab().save(out + QStringLiteral("/wall-disconnected.png")));
-    Q_EMIT backend_->connectionChanged(true, QString());
-    wall.resize(1280, 1080); // narrower: two columns, so the five groups take two pages
-    QTRY_COMPARE(wall.pageCount(), 2);
-    wall.nextPage();
-    QVERIFY(wall.grab().save(out + QStringLiteral("/wall-page2.png")));
 }
 
 QTEST_MAIN(TestOverviewWall)

@@ -52,31 +52,9 @@ void DecisionTableModel::setSnapshot(const engine::ClusterSnapshot& snapshot) {
             next.push_back({name, d});
     std::sort(next.begin(), next.end(), before);
 
-    // A merge of two sorted lists, as NodeTableModel does: row operations for rows that come
-    // and go, one ranged dataChanged for a row whose cells changed.
-    std::size_t i = 0;
-    std::size_t j = 0;
-    while (i < rows_.size() || j < next.size()) {
-        const int row = static_cast<int>(i);
-        if (j == next.size() || (i < rows_.size() && before(rows_[i], next[j]))) {
-            beginRemoveRows({}, row, row);
-            rows_.erase(rows_.begin() + row);
-            endRemoveRows();
-        } else if (i == rows_.size() || before(next[j], rows_[i])) {
-            beginInsertRows({}, row, row);
-            rows_.insert(rows_.begin() + row, std::move(next[j]));
-            endInsertRows();
-            ++i;
-            ++j;
-        } else {
-            const bool changed = !sameCells(rows_[i], next[j]);
-            rows_[i] = std::move(next[j]);
-            if (changed)
-                Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
-            ++i;
-            ++j;
-        }
-    }
+    const auto [first, last] = mergeRows(rows_, std::move(next), before, sameCells);
+    if (first >= 0)
+        Q_EMIT dataChanged(index(first, 0), index(last, ColumnCount - 1));
 }
 
 int DecisionTableModel::rowCount(const QModelIndex& parent) const {

@@ -6,14 +6,14 @@
 
 #include "core/engine/clustersnapshot.h"
 
-#include <QAbstractTableModel>
+#include "ui/models/mergingtablemodel.h"
 
 #include <string>
 #include <vector>
 
 namespace sy::ui {
 
-class DecisionTableModel final : public QAbstractTableModel {
+class DecisionTableModel final : public MergingTableModel {
     Q_OBJECT
 public:
     enum Column { NodeGroup, SubGroup, Role, Action, Count, Rule, Reason, ColumnCount };
@@ -22,7 +22,7 @@ public:
         AlertRole,                 // bool: the decision deserves an operator's attention
     };
 
-    using QAbstractTableModel::QAbstractTableModel;
+    using MergingTableModel::MergingTableModel;
 
     void setSnapshot(const engine::ClusterSnapshot& snapshot);
 

@@ -54,42 +54,12 @@ bool NodeTableModel::recordHistory(const engine::ClusterSnapshot& snapshot) {
 
 void NodeTableModel::setSnapshot(const engine::ClusterSnapshot& snapshot) {
     const bool newSamples = recordHistory(snapshot);
-    // Changed cells are announced as one range at the end: with 2,000 nodes changing every
-    // second, one signal instead of 2,000 spares the sort proxy and the view most of the work.
-    int firstChanged = -1;
-    int lastChanged = -1;
     std::vector<engine::NodeView> next;
     for (const auto& [name, g] : snapshot.groups)
         next.insert(next.end(), g.nodes.begin(), g.nodes.end());
     std::sort(next.begin(), next.end(), before);
 
-    // A merge of two sorted lists: removals and insertions as row operations, changes as
-    // dataChanged, so views keep their state.
-    std::size_t i = 0;
-    std::size_t j = 0;
-    while (i < rows_.size() || j < next.size()) {
-        const int row = static_cast<int>(i);
-        if (j == next.size() || (i < rows_.size() && before(rows_[i], next[j]))) {
-            beginRemoveRows({}, row, row);
-            rows_.erase(rows_.begin() + row);
-            endRemoveRows();
-        } else if (i == rows_.size() || before(next[j], rows_[i])) {
-            beginInsertRows({}, row, row);
-            rows_.insert(rows_.begin() + row, std::move(next[j]));
-            endInsertRows();
-            ++i;
-            ++j;
-        } else {
-            if (!sameCells(rows_[i], next[j])) {
-                firstChanged = firstChanged < 0 ? row : firstChanged;
-                lastChanged = row;
-            }
-            rows_[i] = std::move(next[j]);
-            ++i;
-            ++j;
-        }
-    }
-    // Rows before a removal or insertion keep their index, so the range is still right.
+    auto [firstChanged, lastChanged] = mergeRows(rows_, std::move(next), before, sameCells);
     if (newSamples && !rows_.empty()) {
         firstChanged = 0;
         lastChanged = rowCount() - 1;

@@ -8,7 +8,7 @@
 
 #include "core/engine/clustersnapshot.h"
 
-#include <QAbstractTableModel>
+#include "ui/models/mergingtablemodel.h"
 
 #include <QList>
 
@@ -19,7 +19,7 @@
 
 namespace sy::ui {
 
-class NodeTableModel final : public QAbstractTableModel {
+class NodeTableModel final : public MergingTableModel {
     Q_OBJECT
 public:
     enum Column {
@@ -45,7 +45,7 @@ public:
     // Samples kept per node for the Load sparkline: one per snapshot time, about a minute.
     static constexpr int kHistoryLength = 60;
 
-    using QAbstractTableModel::QAbstractTableModel;
+    using MergingTableModel::MergingTableModel;
 
     void setSnapshot(const engine::ClusterSnapshot& snapshot);
 

@@ -59,29 +59,10 @@ std::vector<StreamTableModel::Row> StreamTableModel::rowsOf(const engine::Cluste
 
 void StreamTableModel::setSnapshot(const engine::ClusterSnapshot& snapshot) {
     auto next = rowsOf(snapshot);
-    std::size_t i = 0;
-    std::size_t j = 0;
-    while (i < rows_.size() || j < next.size()) {
-        const int row = static_cast<int>(i);
-        if (j == next.size() || (i < rows_.size() && before(rows_[i], next[j]))) {
-            beginRemoveRows({}, row, row);
-            rows_.erase(rows_.begin() + row);
-            endRemoveRows();
-        } else if (i == rows_.size() || before(next[j], rows_[i])) {
-            beginInsertRows({}, row, row);
-            rows_.insert(rows_.begin() + row, std::move(next[j]));
-            endInsertRows();
-            ++i;
-            ++j;
-        } else {
-            const bool changed = !(rows_[i] == next[j]);
-            rows_[i] = std::move(next[j]);
-            if (changed)
-                Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
-            ++i;
-            ++j;
-        }
-    }
+    const auto [first, last] = mergeRows(rows_, std::move(next), before,
+                                         [](const Row& x, const Row& y) { return x == y; });
+    if (first >= 0)
+        Q_EMIT dataChanged(index(first, 0), index(last, ColumnCount - 1));
 }
 
 int StreamTableModel::rowCount(const QModelIndex& parent) const {

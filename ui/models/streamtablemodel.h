@@ -5,7 +5,7 @@
 
 #include "core/engine/clustersnapshot.h"
 
-#include <QAbstractTableModel>
+#include "ui/models/mergingtablemodel.h"
 
 #include <cstdint>
 #include <string>
@@ -13,7 +13,7 @@
 
 namespace sy::ui {
 
-class StreamTableModel final : public QAbstractTableModel {
+class StreamTableModel final : public MergingTableModel {
     Q_OBJECT
 public:
     enum Column { Stream, NodeGroup, Origin, Nodes, Viewers, Bitrate, Uptime, ColumnCount };
@@ -35,7 +35,7 @@ public:
         bool operator==(const Row&) const = default;
     };
 
-    using QAbstractTableModel::QAbstractTableModel;
+    using MergingTableModel::MergingTableModel;
 
     void setSnapshot(const engine::ClusterSnapshot& snapshot);
     static std::vector<Row> rowsOf(const engine::ClusterSnapshot& snapshot);
