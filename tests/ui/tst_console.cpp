@@ -314,6 +314,9 @@ void TestConsole::attachedConsoleShowsTheServerAndSurvivesItsRestart() {
     };
     QTRY_VERIFY_WITH_TIMEOUT(sameAsTheServer(), 20000);
     QCOMPARE(console_->window().bannerText(), QString());
+    show(console_->streams()); // the server's streams, through its stream routes
+    QTRY_VERIFY_WITH_TIMEOUT(console_->streams()->model().rowCount() > 0, 10000);
+    show(&nodes);
 
     // The server goes away: the banner says since when; it comes back on the same port and
     // data: the console recovers without being touched.

@@ -131,6 +131,23 @@ void TestRemoteBackend::attachesAndSeesTheDemo() {
     for (std::size_t i = delivered; i < events.size(); ++i)
         QVERIFY(events[i].sequence > events[delivered - 1].sequence);
     QVERIFY(backend.snapshot()->version > snap->version);
+
+    // The nodes carry the streams the server's stream routes list: published on origins,
+    // pulled by edges, with the viewers on the edges.
+    const auto streamsSeen = [&backend] {
+        const auto current = backend.snapshot();
+        int published = 0;
+        int pulled = 0;
+        for (const auto& n : current->group("demo")->nodes)
+            for (const auto& s : n.streams) {
+                if (s.publishing && n.role != "origin")
+                    return false;
+                published += s.publishing;
+                pulled += !s.publishing && s.viewers > 0;
+            }
+        return published > 0 && pulled > 0;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(streamsSeen(), 10000);
 }
 
 void TestRemoteBackend::commandsAndTheirErrors() {

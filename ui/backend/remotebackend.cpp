@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <utility>
 
 namespace sy::ui {
@@ -188,6 +189,10 @@ struct RemoteBackend::Round {
     }
     std::map<std::string, engine::NodeGroupView> groups;
     EventList events;
+    // Per group: the stream list per node (aggregate=false) and the publishing entries
+    // (aggregate=true), joined to the nodes once every reply is in.
+    std::map<std::string, Json> streamsPerNode;
+    std::map<std::string, Json> streamsPublished;
 };
 
 RemoteBackend::RemoteBackend(QUrl base, QString user, QString password, int refreshMs,
@@ -452,6 +457,7 @@ void RemoteBackend::startRound() {
 }
 
 void RemoteBackend::fetchGroup(const std::shared_ptr<Round>& round, const std::string& name) {
+    fetchStreams(round, name);
     round->pending += 2;
     auto& view = round->groups[name];
     view.config.name = name;
@@ -536,7 +542,68 @@ void RemoteBackend::finishOne(const std::shared_ptr<Round>& round) {
         roundFailed(round->error);
 }
 
+void RemoteBackend::fetchStreams(const std::shared_ptr<Round>& round, const std::string& name) {
+    // The stream routes are public and optional: a server without them (or an error) leaves the
+    // nodes without streams, never fails the round.
+    for (const bool aggregate : {false, true}) {
+        round->pending += 1;
+        const QString path =
+            QStringLiteral("/as/v1/streams/stream/%1?aggregate=%2")
+                .arg(seg(name), aggregate ? QStringLiteral("true") : QStringLiteral("false"));
+        request("GET", path, {}, [this, round, name, aggregate](const Reply& r) {
+            Json j = parseBody(r.body);
+            if (succeeded(r) && j.is_array())
+                (aggregate ? round->streamsPublished : round->streamsPerNode)[name] = std::move(j);
+            finishOne(round);
+        });
+    }
+}
+
+namespace {
+
+// "address:port" of a StreamLocation: from urls.rtmp when present (local nodes differ by port),
+// else serverAddress on RTMP's default port (a Stream Manager 2.0).
+std::string locationKey(const Json& l) {
+    if (auto urls = l.find("urls"); urls != l.end() && urls->is_object())
+        if (auto rtmp = urls->find("rtmp"); rtmp != urls->end() && rtmp->is_string()) {
+            const QUrl url(QString::fromStdString(rtmp->get<std::string>()));
+            return url.host().toStdString() + ':' + std::to_string(url.port(1935));
+        }
+    return l.value("serverAddress", std::string()) + ":1935";
+}
+
+void attachStreams(engine::NodeGroupView& g, const Json& perNode, const Json& published) {
+    std::map<std::string, engine::NodeView*> byKey;
+    for (auto& n : g.nodes)
+        byKey[n.endpoint.address + ':' + std::to_string(n.endpoint.rtmpPort)] = &n;
+    std::set<std::pair<std::string, std::string>> publishing; // (key, guid)
+    for (const auto& l : published)
+        if (l.is_object())
+            publishing.insert({locationKey(l), l.value("streamGuid", std::string())});
+    for (const auto& l : perNode) {
+        if (!l.is_object() || !l.contains("streamGuid"))
+            continue;
+        const auto key = locationKey(l);
+        const auto node = byKey.find(key);
+        if (node == byKey.end())
+            continue;
+        providers::StreamStats s;
+        s.guid = l.value("streamGuid", std::string());
+        s.publishing = publishing.contains({key, s.guid});
+        s.viewers = l.value("subscribers", std::int64_t{0});
+        s.uptimeMs = l.value("durationMs", std::int64_t{0});
+        node->second->streams.push_back(std::move(s));
+    }
+}
+
+} // namespace
+
 void RemoteBackend::roundSucceeded(Round& round) {
+    for (auto& [name, g] : round.groups)
+        if (auto perNode = round.streamsPerNode.find(name); perNode != round.streamsPerNode.end())
+            attachStreams(g, perNode->second,
+                          round.streamsPublished.count(name) ? round.streamsPublished.at(name)
+                                                             : Json::array());
     auto snap = std::make_shared<engine::ClusterSnapshot>();
     snap->version = ++version_;
     snap->timeMs = nowMs();

@@ -75,6 +75,7 @@ private:
     void startRound();
     void fetchGroup(const std::shared_ptr<Round>& round, const std::string& name);
     void fetchEvents(const std::shared_ptr<Round>& round);
+    void fetchStreams(const std::shared_ptr<Round>& round, const std::string& name);
     void finishOne(const std::shared_ptr<Round>& round);
     void roundSucceeded(Round& round);
     void roundFailed(const QString& reason);
