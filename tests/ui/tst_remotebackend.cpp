@@ -55,6 +55,7 @@ private slots:
     void cleanup();
     void attachesAndSeesTheDemo();
     void commandsAndTheirErrors();
+    void eventsArriveOverTheStream();
     void expressionsAreCheckedWhereTheClusterLives_data();
     void expressionsAreCheckedWhereTheClusterLives();
     void wrongPasswordKeepsTheConnectionDown();
@@ -184,6 +185,34 @@ void TestRemoteBackend::commandsAndTheirErrors() {
     QCOMPARE(missing->error().code, std::string("not_found"));
     QVERIFY(!missing->error().message.empty());
     QVERIFY(missing->error().message.front() != '{'); // the errorMessage, not the raw body
+}
+
+void TestRemoteBackend::eventsArriveOverTheStream() {
+    // Refresh rounds ten minutes apart: after the first round, events can only come over SSE.
+    RemoteBackend backend(urlOf(port_), QStringLiteral("admin"), kPassword, 600000);
+    sy::ui::EventList events;
+    connect(&backend, &RemoteBackend::eventsArrived, this,
+            [&events](const sy::ui::EventList& batch) {
+                events.insert(events.end(), batch.begin(), batch.end());
+            });
+    QTRY_VERIFY_WITH_TIMEOUT(backend.eventsStreaming(), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(backend.snapshot()->group("demo") != nullptr, 20000);
+    events.clear();
+    // Done by another client, so that no command of this backend triggers a refresh round.
+    RemoteBackend other(urlOf(port_), QStringLiteral("admin"), kPassword, 600000);
+    std::optional<sy::Result<void>> paused;
+    other.setPaused("demo", true, [&paused](sy::Result<void> r) { paused = std::move(r); });
+    QTRY_VERIFY_WITH_TIMEOUT(paused.has_value() && paused->ok(), 20000);
+    const auto sawPause = [&events] {
+        return std::any_of(events.begin(), events.end(), [](const sy::engine::Event& e) {
+            return e.kind == sy::engine::EventKind::NodeGroupChanged && e.nodeGroup == "demo" &&
+                   e.details.value("change", "") == "paused";
+        });
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(sawPause(), 10000);
+    QVERIFY(backend.eventsStreaming());
+    for (std::size_t i = 1; i < events.size(); ++i)
+        QVERIFY(events[i - 1].sequence < events[i].sequence);
 }
 
 void TestRemoteBackend::wrongPasswordKeepsTheConnectionDown() {

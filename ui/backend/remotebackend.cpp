@@ -438,9 +438,9 @@ void RemoteBackend::startRound() {
     refreshAgain_ = false;
     auto round = std::make_shared<Round>();
     round->pending = 1;
-    // Polling is the documented fallback of the event stream; SSE
-    // (Accept: text/event-stream) would cut latency and is a later improvement.
-    if (eventsEnabled_)
+    // Polling is the fallback of the event stream: used until the stream is open, and whenever
+    // it drops.
+    if (eventsEnabled_ && !streaming_)
         fetchEvents(round);
     request("GET", QStringLiteral("/as/v1/admin/nodegroup"), {}, [this, round](const Reply& r) {
         const Json names = parseBody(r.body);
@@ -618,7 +618,78 @@ void RemoteBackend::roundSucceeded(Round& round) {
         Q_EMIT connectionChanged(true, QStringLiteral("connected to %1").arg(description()));
     }
     Q_EMIT snapshotChanged();
+    if (eventsEnabled_ && !eventStream_ && streamRefusals_ < 3)
+        openEventStream();
     scheduleRound(refreshAgain_ ? 0 : refreshMs_);
+}
+
+// --- Event stream (SSE) ----------------------------------------------------------------------
+
+void RemoteBackend::openEventStream() {
+    withToken([this](const std::optional<Reply>& loginFailure) {
+        if (loginFailure || eventStream_)
+            return;
+        QNetworkRequest req(
+            QUrl(base_.toString(QUrl::StripTrailingSlash) + QStringLiteral("/as/v1/admin/events")));
+        req.setTransferTimeout(0); // open for good; the server sends heartbeats
+        req.setRawHeader("Authorization", "Bearer " + token_);
+        req.setRawHeader("Accept", "text/event-stream");
+        if (!lastEventId_.isEmpty())
+            req.setRawHeader("Last-Event-ID", lastEventId_.toUtf8());
+        sseBuffer_.clear();
+        eventStream_ = nam_.get(req);
+        connect(eventStream_, &QNetworkReply::readyRead, this, &RemoteBackend::onEventStreamData);
+        connect(eventStream_, &QNetworkReply::finished, this, &RemoteBackend::onEventStreamEnded);
+    });
+}
+
+void RemoteBackend::onEventStreamData() {
+    const int status = eventStream_->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const bool isStream = eventStream_->header(QNetworkRequest::ContentTypeHeader)
+                              .toString()
+                              .startsWith(QLatin1String("text/event-stream"));
+    if (status != 200 || !isStream)
+        return; // an error page or a JSON answer: read in full when it finishes
+    streaming_ = true;
+    sseBuffer_ += eventStream_->readAll();
+    EventList batch;
+    // Messages end with a blank line; fields are "name: value" lines; ':' starts a comment.
+    for (qsizetype end; (end = sseBuffer_.indexOf("\n\n")) >= 0;) {
+        const QByteArray message = sseBuffer_.left(end);
+        sseBuffer_.remove(0, end + 2);
+        QByteArray id, kind, data;
+        for (const QByteArray& line : message.split('\n')) {
+            if (line.startsWith("id: "))
+                id = line.mid(4);
+            else if (line.startsWith("event: "))
+                kind = line.mid(7);
+            else if (line.startsWith("data: "))
+                data += line.mid(6);
+        }
+        if (kind == "reset" || data.isEmpty())
+            continue; // a restarted server: what follows is its backlog, in order
+        const Json j = parseBody(data);
+        if (j.is_object())
+            batch.push_back(decodeEvent(j));
+        if (!id.isEmpty())
+            lastEventId_ = QString::fromUtf8(id);
+    }
+    if (!batch.empty())
+        Q_EMIT eventsArrived(batch);
+}
+
+void RemoteBackend::onEventStreamEnded() {
+    QNetworkReply* reply = std::exchange(eventStream_, nullptr);
+    reply->deleteLater();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status == 401)
+        token_.clear(); // expired or revoked: the next round logs in again and reopens
+    else if (status == 404)
+        eventsEnabled_ = false; // no event route (a Stream Manager 2.0)
+    else if (status != 0 && (status != 200 || !streaming_))
+        ++streamRefusals_; // answered, but not with a stream: polling it is
+    streaming_ = false;
+    // Rounds poll again from lastEventId_ until the next successful round reopens the stream.
 }
 
 void RemoteBackend::roundFailed(const QString& reason) {

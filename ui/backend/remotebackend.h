@@ -48,6 +48,9 @@ public:
                      RouteCallback done) override;
 
     bool isConnected() const { return connected_; }
+    // Events come over the server's event stream (SSE) right now; otherwise each refresh
+    // round polls the event pages (the fallback, and all a Stream Manager 2.0 offers).
+    bool eventsStreaming() const { return streaming_; }
     // When the current outage began; invalid while connected.
     QDateTime disconnectedSince() const { return disconnectedSince_; }
 
@@ -76,6 +79,9 @@ private:
     void fetchGroup(const std::shared_ptr<Round>& round, const std::string& name);
     void fetchEvents(const std::shared_ptr<Round>& round);
     void fetchStreams(const std::shared_ptr<Round>& round, const std::string& name);
+    void openEventStream();
+    void onEventStreamData();
+    void onEventStreamEnded();
     void finishOne(const std::shared_ptr<Round>& round);
     void roundSucceeded(Round& round);
     void roundFailed(const QString& reason);
@@ -101,6 +107,10 @@ private:
 
     bool eventsEnabled_ = true;
     QString lastEventId_;
+    QNetworkReply* eventStream_ = nullptr;
+    QByteArray sseBuffer_;
+    bool streaming_ = false;
+    int streamRefusals_ = 0; // answers other than a stream; after 3 the console keeps polling
 
     bool connected_ = false;
     QDateTime disconnectedSince_;
