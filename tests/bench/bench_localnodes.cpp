@@ -92,7 +92,9 @@ int main() {
     if (!config || !core->createNodeGroup(*config).get())
         die("cannot create the node group");
     auto count = [&](model::NodeState state) {
-        const auto* g = core->snapshot()->group("bench");
+        // Pinned: a pointer into a temporary snapshot would dangle.
+        const auto pinned = core->snapshot();
+        const auto* g = pinned->group("bench");
         return g ? std::count_if(g->nodes.begin(), g->nodes.end(),
                                  [&](auto& n) { return n.state == state; })
                  : 0;

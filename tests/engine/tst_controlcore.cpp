@@ -61,7 +61,9 @@ int count(const ControlCore& core, const std::string& role, NodeState state) {
 
 std::set<std::string> nodeIds(const ControlCore& core) {
     std::set<std::string> ids;
-    if (const auto* g = core.snapshot()->group("sim"))
+    // Pinned: a pointer into a temporary snapshot would dangle.
+    const auto pinned = core.snapshot();
+    if (const auto* g = pinned->group("sim"))
         for (const auto& node : g->nodes)
             ids.insert(node.nodeId);
     return ids;

@@ -140,7 +140,9 @@ std::unique_ptr<engine::ControlCore> TestLocalCluster::open() {
 
 std::vector<engine::NodeView> TestLocalCluster::nodes(const std::string& role) const {
     std::vector<engine::NodeView> out;
-    if (const auto* g = core_->snapshot()->group("lab"))
+    // Pinned: a pointer into a temporary snapshot would dangle.
+    const auto pinned = core_->snapshot();
+    if (const auto* g = pinned->group("lab"))
         for (const auto& n : g->nodes)
             if (n.role == role)
                 out.push_back(n);

@@ -82,7 +82,9 @@ constexpr auto kGroup = R"j({
 })j";
 
 int inServiceEdges(const engine::ControlCore& core) {
-    const auto* g = core.snapshot()->group("sim");
+    // Pinned: a pointer into a temporary snapshot would dangle.
+    const auto pinned = core.snapshot();
+    const auto* g = pinned->group("sim");
     int n = 0;
     for (const auto& node : g ? g->nodes : std::vector<engine::NodeView>{})
         n += node.role == "edge" && node.state == model::NodeState::InService;
@@ -91,7 +93,9 @@ int inServiceEdges(const engine::ControlCore& core) {
 
 // Viewers the core has observed on its in-service edges: proves it polled at the current time.
 double observedViewers(const engine::ControlCore& core) {
-    const auto* g = core.snapshot()->group("sim");
+    // Pinned: a pointer into a temporary snapshot would dangle.
+    const auto pinned = core.snapshot();
+    const auto* g = pinned->group("sim");
     double total = 0;
     for (const auto& node : g ? g->nodes : std::vector<engine::NodeView>{})
         if (node.role == "edge" && node.state == model::NodeState::InService)

@@ -250,7 +250,9 @@ void TestConsole::trafficLabGoesThroughRealRouting() {
     // The publisher went to the origin and the viewers to the edge that routing chose: the
     // nodes report them, and the streams table shows live/lab1 with its viewers.
     const auto nodesSeeTheClients = [&] {
-        const auto* g = console_->backend().snapshot()->group("lab");
+        // Pinned: a pointer into a temporary snapshot would dangle.
+        const auto pinned = console_->backend().snapshot();
+        const auto* g = pinned->group("lab");
         double publishers = 0;
         double viewers = 0;
         for (const auto& n : g->nodes) {

@@ -30,7 +30,9 @@ QUrl urlOf(quint16 port) {
 
 // The demo group with at least three INSERVICE nodes that report metrics.
 bool demoIsUp(const RemoteBackend& b) {
-    const auto* g = b.snapshot()->group("demo");
+    // Pinned: a pointer into a temporary snapshot would dangle.
+    const auto pinned = b.snapshot();
+    const auto* g = pinned->group("demo");
     if (!g)
         return false;
     int ready = 0;

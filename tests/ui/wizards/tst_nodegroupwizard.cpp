@@ -149,7 +149,9 @@ bool TestNodeGroupWizard::clickNext(NodeGroupWizard& wizard) {
 void TestNodeGroupWizard::checkCreatedGroup(const QString& name, const QStringList& roles,
                                             QStringList expectedRegions,
                                             const QString& editedRole) {
-    const auto* group = backend_->snapshot()->group(name.toStdString());
+    // Pinned: a pointer into a temporary snapshot would dangle.
+    const auto pinned = backend_->snapshot();
+    const auto* group = pinned->group(name.toStdString());
     QVERIFY(group);
     QStringList gotRoles;
     for (const auto& [role, unused] : *group->config.roles)
