@@ -118,6 +118,14 @@ void TestConsole::init() {
 }
 
 void TestConsole::cleanup() {
+    // LOCAL nodes outlive a stopped core by design (a restarted core re-adopts them): the
+    // test's own nginx processes are destroyed through the core before it goes.
+    if (console_ && host_ && console_->backend().snapshot()->group("lab")) {
+        std::optional<Result<void>> deleted;
+        console_->backend().deleteNodeGroup("lab", [&deleted](Result<void> r) { deleted = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(deleted.has_value(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(console_->backend().snapshot()->group("lab") == nullptr, 30000);
+    }
     console_.reset();
     host_ = nullptr;
     settings_.reset();
