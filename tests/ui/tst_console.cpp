@@ -13,6 +13,7 @@
 #include "core/providers/localprovider.h"
 #include "tests/support/rawhttp.h"
 #include "tests/support/serverprocess.h"
+#include "tests/support/testgroups.h"
 #include "ui/backend/embeddedbackend.h"
 #include "ui/backend/remotebackend.h"
 #include "ui/models/nodetablemodel.h"
@@ -48,25 +49,12 @@ namespace {
 const QString kPassword = QStringLiteral("console-test-secret-1");
 
 model::NodeGroupConfig localGroup() {
-    auto parsed = model::parseNodeGroup(std::string_view(R"({"name": "lab",
-      "cloudPlatform": "LOCAL", "shuffleSizeExpression": "1",
-      "roles": {"origin": {"name": "origin", "capabilities": ["PUBLISH"]},
-                "edge": {"name": "edge", "capabilities": ["SUBSCRIBE"], "parentRoleName": "origin",
-                         "parentCardinality": "GLOBAL"}},
-      "groups": {"local": {"subGroupName": "local", "rulesByRole": {
-        "origin": {"min": 1, "max": 1, "increment": 1,
-                   "outExpression": "avg(connections.publisher) > 12",
-                   "inExpression": "avg(connections.publisher) < 0",
-                   "capacityRankingExpression": "connections.publisher",
-                   "capacityLimitExpression": "20"},
-        "edge": {"min": 1, "max": 2, "increment": 1,
-                 "outExpression": "avg(connections.subscriber) > 1000",
-                 "inExpression": "avg(connections.subscriber) < 0",
-                 "capacityRankingExpression": "connections.subscriber",
-                 "capacityLimitExpression": "200"}}}}})"));
-    if (!parsed)
-        qFatal("bad config: %s", model::describe(parsed.error()).c_str());
-    return std::move(parsed).value();
+    test::OriginEdgeOptions o;
+    o.cloudPlatform = "LOCAL";
+    o.subGroup = "local";
+    o.edgeMin = 1;
+    o.edgeMax = 2;
+    return test::originEdgeGroup("lab", o);
 }
 
 // Rows of the nodes table as (node id → state text).

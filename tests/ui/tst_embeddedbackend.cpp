@@ -4,6 +4,8 @@
 
 #include "ui/backend/embeddedbackend.h"
 
+#include "tests/support/testgroups.h"
+
 #include "core/model/nodegroupcodec.h"
 #include "core/providers/simulatedprovider.h"
 
@@ -17,25 +19,9 @@ using namespace sy;
 namespace {
 
 model::NodeGroupConfig groupConfig(const std::string& name, int edges) {
-    auto parsed = model::parseNodeGroup(std::string_view(R"({"name": ")" + name + R"(",
-      "cloudPlatform": "SIMULATED", "shuffleSizeExpression": "1",
-      "roles": {"origin": {"name": "origin", "capabilities": ["PUBLISH"]},
-                "edge": {"name": "edge", "capabilities": ["SUBSCRIBE"], "parentRoleName": "origin",
-                         "parentCardinality": "GLOBAL"}},
-      "groups": {"eu": {"subGroupName": "eu", "rulesByRole": {
-        "origin": {"min": 1, "max": 1, "increment": 1,
-                   "outExpression": "avg(connections.publisher) > 12",
-                   "inExpression": "avg(connections.publisher) < 0",
-                   "capacityRankingExpression": "connections.publisher",
-                   "capacityLimitExpression": "20"},
-        "edge": {"min": )" + std::to_string(edges) + R"(, "max": 8, "increment": 1,
-                 "outExpression": "avg(connections.subscriber) > 1000",
-                 "inExpression": "avg(connections.subscriber) < 0",
-                 "capacityRankingExpression": "connections.subscriber",
-                 "capacityLimitExpression": "200"}}}}})"));
-    if (!parsed)
-        qFatal("bad config: %s", model::describe(parsed.error()).c_str());
-    return std::move(parsed).value();
+    test::OriginEdgeOptions o;
+    o.edgeMin = edges;
+    return test::originEdgeGroup(name, o);
 }
 
 int inService(const engine::ClusterSnapshot& s, const std::string& group) {
@@ -67,14 +53,7 @@ private:
 
 void TestEmbeddedBackend::init() {
     dir_ = std::make_unique<QTemporaryDir>();
-    engine::CoreOptions o;
-    o.dataDir = dir_->path().toStdString();
-    o.tick = std::chrono::milliseconds(20);
-    o.pollInterval = std::chrono::milliseconds(10);
-    o.providers["SIMULATED"] = std::make_shared<providers::SimulatedProvider>();
-    auto core = engine::ControlCore::open(std::move(o));
-    QVERIFY(core.ok());
-    backend_ = std::make_unique<ui::EmbeddedBackend>(std::move(core).value(), dir_->path(), 20);
+    backend_ = test::simulatedBackend(dir_->path());
 }
 
 void TestEmbeddedBackend::cleanup() {

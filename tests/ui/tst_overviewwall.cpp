@@ -14,6 +14,7 @@
 
 #include "core/model/nodegroupcodec.h"
 #include "core/providers/simulatedprovider.h"
+#include "tests/support/testgroups.h"
 
 #include <QAbstractItemModelTester>
 #include <QLabel>
@@ -36,28 +37,11 @@ struct EdgeRule {
 };
 
 model::NodeGroupConfig groupConfig(const std::string& name, EdgeRule edges = {}) {
-    auto parsed = model::parseNodeGroup(std::string_view(R"({"name": ")" + name + R"(",
-      "cloudPlatform": "SIMULATED", "shuffleSizeExpression": "1",
-      "roles": {"origin": {"name": "origin", "capabilities": ["PUBLISH"]},
-                "edge": {"name": "edge", "capabilities": ["SUBSCRIBE"], "parentRoleName": "origin",
-                         "parentCardinality": "GLOBAL"}},
-      "groups": {"eu": {"subGroupName": "eu", "rulesByRole": {
-        "origin": {"min": 1, "max": 1, "increment": 1,
-                   "outExpression": "avg(connections.publisher) > 12",
-                   "inExpression": "avg(connections.publisher) < 0",
-                   "capacityRankingExpression": "connections.publisher",
-                   "capacityLimitExpression": "20"},
-        "edge": {"min": )" + std::to_string(edges.min) + R"(, "max": )" +
-                                                         std::to_string(edges.max) + R"(,
-                 "increment": 1,
-                 "outExpression": "avg(connections.subscriber) > )" +
-                                                         std::to_string(edges.outAbove) + R"(",
-                 "inExpression": "avg(connections.subscriber) < 0",
-                 "capacityRankingExpression": "connections.subscriber",
-                 "capacityLimitExpression": "200"}}}}})"));
-    if (!parsed)
-        qFatal("bad config: %s", model::describe(parsed.error()).c_str());
-    return std::move(parsed).value();
+    test::OriginEdgeOptions o;
+    o.edgeMin = edges.min;
+    o.edgeMax = edges.max;
+    o.edgeOutAbove = edges.outAbove;
+    return test::originEdgeGroup(name, o);
 }
 
 int inService(const engine::ClusterSnapshot& s, const std::string& group) {
@@ -121,16 +105,10 @@ private:
 
 void TestOverviewWall::init() {
     dir_ = std::make_unique<QTemporaryDir>();
-    engine::CoreOptions o;
-    o.dataDir = dir_->path().toStdString();
-    o.tick = std::chrono::milliseconds(20);
-    o.pollInterval = std::chrono::milliseconds(10);
-    o.timeouts.fault = -1; // keep FAULT nodes for the alert tile to show
     sim_ = std::make_shared<providers::SimulatedProvider>();
-    o.providers["SIMULATED"] = sim_;
-    auto core = engine::ControlCore::open(std::move(o));
-    QVERIFY(core.ok());
-    backend_ = std::make_unique<ui::EmbeddedBackend>(std::move(core).value(), dir_->path(), 20);
+    backend_ = test::simulatedBackend(dir_->path(), sim_, [](engine::CoreOptions& o) {
+        o.timeouts.fault = -1; // keep FAULT nodes for the alert tile to show
+    });
 }
 
 void TestOverviewWall::cleanup() {

@@ -9,6 +9,7 @@
 #include "ui/backend/embeddedbackend.h"
 #include "ui/style/statecolors.h"
 
+#include "tests/support/testgroups.h"
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
@@ -17,6 +18,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QImage>
+
 #include <QLabel>
 #include <QLineSeries>
 #include <QPushButton>
@@ -30,27 +32,14 @@ using namespace sy;
 namespace {
 
 model::NodeGroupConfig groupConfig(const std::string& name, int edges) {
-    auto parsed = model::parseNodeGroup(std::string_view(R"({"name": ")" + name + R"(",
-      "cloudPlatform": "SIMULATED", "shuffleSizeExpression": "1",
-      "roles": {"origin": {"name": "origin", "capabilities": ["PUBLISH"]},
-                "edge": {"name": "edge", "capabilities": ["SUBSCRIBE"], "parentRoleName": "origin",
-                         "parentCardinality": "GLOBAL"}},
-      "groups": {"eu": {"subGroupName": "eu", "rulesByRole": {
-        "origin": {"min": 1, "max": 1, "increment": 1,
-                   "outExpression": "avg(connections.publisher) > 1000",
-                   "inExpression": "avg(connections.publisher) < 0",
-                   "capacityRankingExpression": "connections.publisher",
-                   "capacityLimitExpression": "2000"},
-        "edge": {"min": )" + std::to_string(edges) + R"(, "max": )" +
-                                                         std::to_string(edges) + R"(,
-                 "increment": 1,
-                 "outExpression": "avg(connections.subscriber) > 100000",
-                 "inExpression": "avg(connections.subscriber) < 0",
-                 "capacityRankingExpression": "connections.subscriber",
-                 "capacityLimitExpression": "20000"}}}}})"));
-    if (!parsed)
-        qFatal("bad config: %s", model::describe(parsed.error()).c_str());
-    return std::move(parsed).value();
+    test::OriginEdgeOptions o; // fixed size: the charts follow load, not scaling
+    o.edgeMin = edges;
+    o.edgeMax = edges;
+    o.edgeOutAbove = 100000;
+    o.edgeLimit = 20000;
+    o.originOutAbove = 1000;
+    o.originLimit = 2000;
+    return test::originEdgeGroup(name, o);
 }
 
 QChart* chartOf(const ui::ChartsPanel& panel, const char* name) {
@@ -109,14 +98,7 @@ private:
 void TestChartsPanel::init() {
     dir_ = std::make_unique<QTemporaryDir>();
     sim_ = std::make_shared<providers::SimulatedProvider>();
-    engine::CoreOptions o;
-    o.dataDir = dir_->path().toStdString();
-    o.tick = std::chrono::milliseconds(20);
-    o.pollInterval = std::chrono::milliseconds(10);
-    o.providers["SIMULATED"] = sim_;
-    auto core = engine::ControlCore::open(std::move(o));
-    QVERIFY(core.ok());
-    backend_ = std::make_unique<ui::EmbeddedBackend>(std::move(core).value(), dir_->path(), 20);
+    backend_ = test::simulatedBackend(dir_->path(), sim_);
     panel_ = std::make_unique<ui::ChartsPanel>(*backend_);
 }
 

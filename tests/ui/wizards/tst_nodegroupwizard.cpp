@@ -14,6 +14,8 @@
 
 #include "core/providers/simulatedprovider.h"
 
+#include "tests/support/testgroups.h"
+
 #include <QAbstractButton>
 #include <QComboBox>
 #include <QLabel>
@@ -120,14 +122,7 @@ private:
 
 void TestNodeGroupWizard::init() {
     dir_ = std::make_unique<QTemporaryDir>();
-    engine::CoreOptions o;
-    o.dataDir = dir_->path().toStdString();
-    o.tick = std::chrono::milliseconds(20);
-    o.pollInterval = std::chrono::milliseconds(10);
-    o.providers["SIMULATED"] = std::make_shared<providers::SimulatedProvider>();
-    auto core = engine::ControlCore::open(std::move(o));
-    QVERIFY(core.ok());
-    backend_ = std::make_unique<ui::EmbeddedBackend>(std::move(core).value(), dir_->path(), 20);
+    backend_ = test::simulatedBackend(dir_->path());
 }
 
 void TestNodeGroupWizard::cleanup() {
