@@ -115,8 +115,9 @@ int main(int argc, char** argv) {
                                  std::chrono::system_clock::now().time_since_epoch())
                                  .count();
     apiOptions.eventRunId = runId();
-    const sy::api::ApiService api(sy::api::ApiContext{
-        core, *tokens, loginLimiter, (*cluster)->providers(), &requestMetrics, apiOptions});
+    const sy::api::ApiService api(sy::api::ApiContext{core, *tokens, loginLimiter,
+                                                      (*cluster)->providers(), &requestMetrics,
+                                                      apiOptions, &(*cluster)->media()});
     sy::api::ServerOptions http;
     http.address = options->listenAddress;
     http.port = options->listenPort;
@@ -135,7 +136,7 @@ int main(int argc, char** argv) {
               << ":" << server.port() << "/as/v1 (data in " << options->dataDir << ")"
               << (options->demo ? " [demo]" : "") << std::endl;
 
-    core.start();
+    (*cluster)->start(); // the core, then the media layer
     if (options->demo) {
         if (auto demo = (*cluster)->startDemo(); !demo) {
             std::cerr << "switchyard-server: demo node group: " << demo.error().message << "\n";

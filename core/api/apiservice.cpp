@@ -20,6 +20,7 @@ ApiService::ApiService(ApiContext context)
     addEvaluateRoutes(context_, sink);
     addInventoryRoutes(context_, sink);
     addEventRoutes(context_, sink);
+    addMediaRoutes(context_, sink);
     addStreamRoutes(context_, sink);
     addProvisionRoutes(context_, sink);
     addSystemRoutes(context_, sink, routes_);

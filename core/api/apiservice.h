@@ -29,6 +29,9 @@ class ControlCore;
 namespace sy::providers {
 class Provider;
 }
+namespace sy::media {
+class MediaManager;
+}
 
 namespace sy::api {
 
@@ -48,6 +51,9 @@ struct ApiContext {
     std::map<std::string, std::shared_ptr<providers::Provider>> providers; // by cloudPlatform
     RequestMetrics* metrics = nullptr;
     ApiOptions options;
+    // Restreamers, social pushers, recordings and storage targets; null: provisions are only
+    // stored, and the media routes answer 503.
+    media::MediaManager* media = nullptr;
 };
 
 // A request as a controller sees it: the HTTP request, path parameters, and who is calling
@@ -115,6 +121,7 @@ void addInventoryRoutes(ApiContext& ctx, const RouteSink& add);
 void addStreamRoutes(ApiContext& ctx, const RouteSink& add);
 void addProvisionRoutes(ApiContext& ctx, const RouteSink& add);
 void addEventRoutes(ApiContext& ctx, const RouteSink& add);
+void addMediaRoutes(ApiContext& ctx, const RouteSink& add);
 void addSystemRoutes(ApiContext& ctx, const RouteSink& add,
                      const std::vector<RouteSpec>& allRoutes);
 

@@ -76,6 +76,7 @@ Result<std::unique_ptr<ClusterHost>> ClusterHost::open(ClusterHostOptions option
     else
         host->localUnavailable_ = provider.error().message;
 
+    const auto clock = options.core.clock;
     auto coreOptions = std::move(options.core);
     coreOptions.dataDir = options.dataDir;
     coreOptions.providers = host->providers_;
@@ -83,12 +84,32 @@ Result<std::unique_ptr<ClusterHost>> ClusterHost::open(ClusterHostOptions option
     if (!core)
         return unexpected(std::move(core).error());
     host->core_ = std::move(core).value();
+
+    media::MediaOptions mediaOptions = std::move(options.media);
+    mediaOptions.dataDir = std::filesystem::path(options.dataDir) / "media";
+    if (mediaOptions.policy.fileRoots.empty())
+        mediaOptions.policy.fileRoots = {std::filesystem::path(options.dataDir) / "media-files"};
+    if (!mediaOptions.clock)
+        mediaOptions.clock = clock;
+    std::filesystem::create_directories(mediaOptions.policy.fileRoots.front(), ec);
+    auto mediaManager = media::MediaManager::open(*host->core_, std::move(mediaOptions));
+    if (!mediaManager)
+        return fail(mediaManager.error().code, "media layer: " + mediaManager.error().message);
+    host->media_ = std::move(mediaManager).value();
+
     host->callbacks_.attach(host->core_.get());
     return host;
 }
 
+void ClusterHost::start() {
+    core_->start();
+    media_->start();
+}
+
 ClusterHost::~ClusterHost() {
     callbacks_.attach(nullptr);
+    if (media_)
+        media_->stop();
     if (core_)
         core_->stop();
     callbacks_.stop();

@@ -6,10 +6,12 @@
 //
 // Order matters and lives here once: the callback endpoint starts before the core (node configs
 // carry its URL) and keeps its port across restarts (kept in the data directory, so re-adopted
-// nodes need no reload); on destruction the endpoint is detached before the core stops.
+// nodes need no reload); on destruction the endpoint is detached and the media layer stopped
+// before the core stops.
 
 #include "core/api/nodecallbackserver.h"
 #include "core/engine/controlcore.h"
+#include "core/media/mediamanager.h"
 #include "core/nodes/portallocator.h"
 #include "core/providers/simulatedprovider.h"
 #include "core/util/result.h"
@@ -24,6 +26,9 @@ struct ClusterHostOptions {
     std::string dataDir; // created (0700) when missing
     nodes::PortRange localPorts;
     engine::CoreOptions core; // dataDir and providers are filled in by the host
+    // The media layer: dataDir is DATA_DIR/media; `file` sources are read from
+    // DATA_DIR/media-files unless the policy names other folders; the clock is the core's.
+    media::MediaOptions media;
 };
 
 class ClusterHost {
@@ -34,7 +39,11 @@ public:
     ClusterHost(const ClusterHost&) = delete;
     ClusterHost& operator=(const ClusterHost&) = delete;
 
+    // Starts the core, then the media layer (restreamers, social pushers, recordings).
+    void start();
+
     engine::ControlCore& core() { return *core_; }
+    media::MediaManager& media() { return *media_; }
     const engine::ControlCore& core() const { return *core_; }
     providers::SimulatedProvider& simulated() { return *simulated_; }
     const std::map<std::string, std::shared_ptr<providers::Provider>>& providers() const {
@@ -61,6 +70,7 @@ private:
     std::string localUnavailable_;
     NodeCallbackServer callbacks_;
     std::unique_ptr<engine::ControlCore> core_;
+    std::unique_ptr<media::MediaManager> media_;
 };
 
 } // namespace sy::api

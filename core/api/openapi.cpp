@@ -97,6 +97,41 @@ Json schemas() {
     s["EventPage"] = object({{"events", {{"type", "array"}, {"items", anyObject}}},
                              {"lastEventId", str},
                              {"reset", boolean}});
+    s["MediaJob"] = object({{"id", str},
+                            {"nodeGroup", str},
+                            {"provisionGuid", str},
+                            {"streamGuid", str},
+                            {"kind", str},
+                            {"type", str},
+                            {"state", str},
+                            {"remote", str},
+                            {"lastError", str},
+                            {"nodeId", str},
+                            {"bitrateKbps", {{"type", "number"}}},
+                            {"uptimeMs", integer},
+                            {"restarts", integer},
+                            {"reconnects", integer}},
+                           {"id", "state"});
+    s["MediaJobList"] = {{"type", "array"}, {"items", ref("MediaJob")}};
+    s["StorageTarget"] = object({{"name", str},
+                                 {"kind", str},
+                                 {"settings", {{"type", "object"}, {"additionalProperties", str}}},
+                                 {"retention", anyObject},
+                                 {"recordNodeGroups", {{"type", "array"}, {"items", str}}}},
+                                {"kind"});
+    s["StorageTargetList"] = {{"type", "array"}, {"items", ref("StorageTarget")}};
+    s["Recording"] = object({{"id", integer},
+                             {"nodeGroup", str},
+                             {"streamGuid", str},
+                             {"state", str},
+                             {"target", str},
+                             {"remoteKey", str},
+                             {"sizeBytes", integer},
+                             {"durationMs", integer},
+                             {"playbackUrl", str},
+                             {"error", str}},
+                            {"id", "state"});
+    s["RecordingList"] = {{"type", "array"}, {"items", ref("Recording")}};
     s["Health"] = object({{"status", str}});
     s["Caller"] = object({{"name", str}, {"role", str}});
     return s;

@@ -1,10 +1,13 @@
-// /as/v1/streams/provision (reference §2.3): provisions are validated whole and stored in one
-// transaction (all or nothing); distribute answers where a provision would be placed. Starting
-// what a provision describes (restreamers, recordings) is the media manager's job (issue 6).
+// /as/v1/streams/provision (reference §2.3): provisions are validated whole (the model, then the
+// media manager's URL policy) and stored in one transaction (all or nothing), with their stream
+// keys and passwords sealed; reads mask them. distribute answers where a provision would be
+// placed and starts a restreamer that waits for it. Running what a provision describes is the
+// media manager's job (core/media).
 
 #include "core/api/apierrors.h"
 #include "core/api/apiservice.h"
 #include "core/api/controllerutil.h"
+#include "core/media/mediamanager.h"
 #include "core/model/provision.h"
 #include "core/store/statestore.h"
 
@@ -34,11 +37,31 @@ Result<ParsedProvisions, HttpResponse> provisionsFromRequest(ApiContext& ctx, co
     if (!parsed)
         return unexpected(problemsResponse("provision request", parsed.error()));
     std::set<std::string> seen;
-    for (const auto& p : *parsed)
+    model::Problems media;
+    for (std::size_t i = 0; i < parsed->size(); ++i) {
+        const auto& p = (*parsed)[i];
         if (!seen.insert(*p.provisionGuid).second)
             return unexpected(HttpResponse::error(400, "provision " + sy::quoted(*p.provisionGuid) +
                                                            " appears twice in the request"));
+        if (ctx.media)
+            for (auto& problem : ctx.media->check(p))
+                media.push_back(
+                    {model::joinPath(model::indexPath("", i), problem.path), problem.message});
+    }
+    if (!media.empty())
+        return unexpected(problemsResponse("provision request", media));
     return ParsedProvisions{groupName(*g), std::move(parsed).value()};
+}
+
+// What is stored: the provision with its secrets sealed when a media manager runs.
+Json storedDoc(ApiContext& ctx, const model::ProvisionRequest& p) {
+    auto doc = model::encodeProvision(p);
+    return ctx.media ? ctx.media->sealSecrets(doc) : doc;
+}
+
+void nudgeMedia(ApiContext& ctx) {
+    if (ctx.media)
+        ctx.media->nudge();
 }
 
 HttpResponse storeFailure(const Error& e, const std::string& group) {
@@ -54,7 +77,7 @@ HttpResponse createProvisions(ApiContext& ctx, const ApiRequest& r) {
         return parsed.error();
     auto done = ctx.core.store().transact([&](store::Tx& tx) -> Result<void> {
         for (const auto& p : parsed->provisions) {
-            auto c = tx.createProvision(parsed->group, *p.provisionGuid, model::encodeProvision(p));
+            auto c = tx.createProvision(parsed->group, *p.provisionGuid, storedDoc(ctx, p));
             if (!c)
                 return c.error().code == "exists"
                            ? fail("exists",
@@ -65,6 +88,7 @@ HttpResponse createProvisions(ApiContext& ctx, const ApiRequest& r) {
     });
     if (!done)
         return storeFailure(done.error(), parsed->group);
+    nudgeMedia(ctx);
     return HttpResponse::json(201, {{"result", "CREATED"}});
 }
 
@@ -79,7 +103,7 @@ HttpResponse updateProvisions(ApiContext& ctx, const ApiRequest& r) {
                 return existing.error().code == "not_found"
                            ? fail("not_found", "no provision " + sy::quoted(*p.provisionGuid))
                            : unexpected(existing.error());
-            auto w = tx.putProvision(parsed->group, *p.provisionGuid, model::encodeProvision(p),
+            auto w = tx.putProvision(parsed->group, *p.provisionGuid, storedDoc(ctx, p),
                                      existing->version);
             if (!w)
                 return unexpected(w.error());
@@ -88,6 +112,7 @@ HttpResponse updateProvisions(ApiContext& ctx, const ApiRequest& r) {
     });
     if (!done)
         return storeFailure(done.error(), parsed->group);
+    nudgeMedia(ctx);
     return HttpResponse::json(200, Json::object());
 }
 
@@ -101,15 +126,25 @@ HttpResponse listProvisions(ApiContext& ctx, const ApiRequest& r) {
         return errorResponse(list.error());
     auto out = Json::array();
     for (const auto& p : *list)
-        out.push_back(p.doc);
+        out.push_back(media::MediaManager::maskSecrets(p.doc));
     return HttpResponse::json(200, out);
 }
 
-// status=true: where each of the provision's streams is, WAIT until it is live somewhere.
-Json provisionStatus(ApiContext& ctx, const std::string& group, const Json& doc) {
+// status=true: where each of the provision's streams is, WAIT until it is live somewhere. With
+// media jobs, their state wins (a restreamer that gave up is FAULT with its last error) and each
+// entry carries its jobs.
+Json provisionStatus(ApiContext& ctx, const std::string& group, const std::string& provisionGuid,
+                     const Json& doc) {
     const auto live = ctx.core.listStreams(group, true);
+    std::vector<media::JobView> jobs;
+    if (ctx.media)
+        for (auto& j : ctx.media->jobs(group))
+            if (j.provisionGuid == provisionGuid)
+                jobs.push_back(std::move(j));
     auto out = Json::array();
-    for (const auto& s : doc.value("streams", Json::array())) {
+    const auto streams = doc.value("streams", Json::array());
+    for (std::size_t i = 0; i < streams.size(); ++i) {
+        const auto& s = streams[i];
         const std::string guid = s.is_object() ? s.value("streamGuid", "") : "";
         model::StreamLocation l;
         l.streamGuid = guid;
@@ -119,7 +154,22 @@ Json provisionStatus(ApiContext& ctx, const std::string& group, const Json& doc)
                 l = candidate;
                 l.state = "LIVE";
             }
-        out.push_back(model::encodeStreamLocation(l));
+        auto mine = Json::array();
+        for (const auto& j : jobs)
+            if (j.id.find("#" + std::to_string(i) + ":") != std::string::npos ||
+                j.id.ends_with("#invalid")) {
+                mine.push_back(media::toJson(j));
+                if (j.state == media::JobState::Fault) {
+                    l.state = "FAULT";
+                    l.error = j.lastError;
+                } else if (!j.lastError.empty() && !l.error) {
+                    l.error = j.lastError;
+                }
+            }
+        auto encoded = model::encodeStreamLocation(l);
+        if (!mine.empty())
+            encoded["jobs"] = mine;
+        out.push_back(encoded);
     }
     return out;
 }
@@ -147,7 +197,9 @@ HttpResponse getProvision(ApiContext& ctx, const ApiRequest& r) {
     auto p = findProvision(ctx, groupName(*g), r.param("guid"));
     if (!p)
         return p.error();
-    return HttpResponse::json(200, status ? provisionStatus(ctx, groupName(*g), p->doc) : p->doc);
+    return HttpResponse::json(200,
+                              status ? provisionStatus(ctx, groupName(*g), r.param("guid"), p->doc)
+                                     : media::MediaManager::maskSecrets(p->doc));
 }
 
 HttpResponse deleteProvision(ApiContext& ctx, const ApiRequest& r) {
@@ -161,6 +213,7 @@ HttpResponse deleteProvision(ApiContext& ctx, const ApiRequest& r) {
                    ? HttpResponse::error(404, "no provision " + sy::quoted(r.param("guid")) +
                                                   " in " + sy::quoted(groupName(*g)))
                    : errorResponse(done.error());
+    nudgeMedia(ctx); // its restreamers stop at the next tick
     return HttpResponse::json(200, Json::object());
 }
 
@@ -207,6 +260,10 @@ HttpResponse distribute(ApiContext& ctx, const ApiRequest& r) {
     if (!p)
         return p.error();
     const std::string capability = targetCapability(q, p->doc);
+    if (ctx.media)
+        for (const auto& s : p->doc.value("streams", Json::array()))
+            if (s.is_object())
+                ctx.media->activate(groupName(*g), s.value("streamGuid", ""));
     if (!groupHasCapability(*g, capability))
         return HttpResponse::error(422, "no role of " + sy::quoted(groupName(*g)) +
                                             " has the capability " + capability);
@@ -219,7 +276,8 @@ HttpResponse distribute(ApiContext& ctx, const ApiRequest& r) {
         auto s = ctx.core.selectSubscribe(groupName(*g), req);
         if (!s)
             return HttpResponse::error(s.error().status, s.error().message);
-        return HttpResponse::json(200, provisionStatus(ctx, groupName(*g), p->doc));
+        return HttpResponse::json(200,
+                                  provisionStatus(ctx, groupName(*g), r.param("guid"), p->doc));
     }
     if (capability != "PUBLISH" && capability != "TRANSCODE")
         return HttpResponse::error(422,

@@ -4,6 +4,7 @@
 #include "core/api/apierrors.h"
 #include "core/api/apiservice.h"
 #include "core/api/controllerutil.h"
+#include "core/media/mediamanager.h"
 #include "core/model/provision.h"
 #include "core/store/statestore.h"
 
@@ -93,7 +94,7 @@ HttpResponse publish(ApiContext& ctx, const ApiRequest& r) {
     req.strict = q.flag("strict", false);
     req.endpoints = q.integer("endpoints", 1, -1'000'000, 1'000'000);
     req.transcode = q.flag("transcode", false);
-    q.flag("restream", false);  // restreamers: issue 6
+    const bool restream = q.flag("restream", false);
     q.flag("distribute", true); // provisions are distributed by issue 6's media manager
     if (auto bad = q.error())
         return *bad;
@@ -103,6 +104,11 @@ HttpResponse publish(ApiContext& ctx, const ApiRequest& r) {
         const auto snap = ctx.core.snapshot();
         if (const auto* g = findGroup(*snap, r.param("ng")))
             req.transcodeProvisioned = hasTranscodeProvision(ctx, groupName(*g), req.streamGuid);
+    }
+    if (restream && ctx.media) { // a restreamer provisioned with immediate=false starts now
+        const auto snap = ctx.core.snapshot();
+        if (const auto* g = findGroup(*snap, r.param("ng")))
+            ctx.media->activate(groupName(*g), req.streamGuid);
     }
     return selection(ctx.core.selectPublish(r.param("ng"), req));
 }

@@ -111,6 +111,19 @@ store::StateStore& ControlCore::store() {
     return *impl_->store;
 }
 
+void ControlCore::report(Event event) {
+    impl_->emit(std::move(event));
+}
+
+void ControlCore::setExternalMetrics(const std::string& source,
+                                     std::map<std::string, model::FlatMetrics> byNodeId) {
+    std::lock_guard lock(impl_->externalMutex);
+    if (byNodeId.empty())
+        impl_->external.erase(source);
+    else
+        impl_->external[source] = std::move(byNodeId);
+}
+
 // ---- snapshots and events ----
 
 SnapshotPtr ControlCore::snapshot() const {

@@ -106,6 +106,17 @@ public:
 
     store::StateStore& store();
 
+    // Metrics that a node's own report cannot know, kept by another part of the core (the media
+    // layer's restreamer sessions as connections.restreamer). Merged into every later report of
+    // the node, so scaling and capacity expressions see them; a metric missing from `metrics` is
+    // no longer added. Thread-safe.
+    // Adds an event of another part of the core (the media layer) to the stream: numbered, kept
+    // in the ring and delivered to listeners like the core's own. Thread-safe.
+    void report(Event event);
+
+    void setExternalMetrics(const std::string& source,
+                            std::map<std::string, model::FlatMetrics> byNodeId);
+
     struct Impl;
 
 private:

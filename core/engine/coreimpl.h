@@ -90,6 +90,8 @@ struct ControlCore::Impl {
     std::int64_t lastTickMicros = 0;
 
     // Shared with readers.
+    mutable std::mutex externalMutex; // guards external
+    std::map<std::string, std::map<std::string, model::FlatMetrics>> external; // source -> node
     mutable std::mutex publishMutex;
     SnapshotPtr current;
     std::deque<Event> ring;

@@ -16,6 +16,8 @@ std::string_view toString(EventKind k) {
         return "alert";
     case EventKind::NodeGroupChanged:
         return "nodegroup";
+    case EventKind::Media:
+        return "media";
     }
     return "alert";
 }

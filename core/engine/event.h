@@ -17,6 +17,7 @@ enum class EventKind {
     StreamStopped,
     Alert,            // needs an operator: blocked scaling, failed-node threshold, provider errors
     NodeGroupChanged, // created, updated, deleted, paused, resumed
+    Media,            // restreamers, social pushers, recordings and uploads (details: job, state)
 };
 
 std::string_view toString(EventKind k);

@@ -246,6 +246,13 @@ void ControlCore::Impl::applyReports(const std::string& name,
         if (n.life.state != before)
             stepNode(g, n, t); // e.g. STARTED: link now rather than at the next tick
         n.view.metrics = std::move(r.metrics);
+        {
+            std::lock_guard lock(externalMutex);
+            for (const auto& [source, byNode] : external)
+                if (const auto e = byNode.find(n.view.nodeId); e != byNode.end())
+                    for (const auto& [metric, value] : e->second)
+                        n.view.metrics[metric] += value;
+        }
         noteStreams(g, n, r.streams, t);
         n.view.streams = std::move(r.streams);
         n.view.lastReportMs = t;

@@ -62,15 +62,27 @@ ApiFixture::ApiFixture() {
     }
     tokens_[""] = "";
 
+    // The media layer over the same core: provisions are checked against its URL policy and
+    // stored with their secrets sealed; its jobs on SIMULATED nodes go FAULT (no media there).
+    media::MediaOptions mediaOptions;
+    mediaOptions.dataDir = dir_.filePath(QStringLiteral("media")).toStdString();
+    mediaOptions.policy.fileRoots = {dir_.filePath(QStringLiteral("media-files")).toStdString()};
+    auto mediaManager = media::MediaManager::open(*core_, std::move(mediaOptions));
+    if (!mediaManager)
+        throw std::runtime_error(mediaManager.error().message);
+    media_ = std::move(mediaManager).value();
+    media_->start();
+
     api::ApiOptions options;
     options.version = "test";
     options.eventRunId = "run1";
-    api_ = std::make_unique<api::ApiService>(
-        api::ApiContext{*core_, *jwt_, *limiter_, {{"SIMULATED", simulated_}}, &metrics_, options});
+    api_ = std::make_unique<api::ApiService>(api::ApiContext{
+        *core_, *jwt_, *limiter_, {{"SIMULATED", simulated_}}, &metrics_, options, media_.get()});
 }
 
 ApiFixture::~ApiFixture() {
     api_.reset();
+    media_->stop();
     core_->stop();
 }
 

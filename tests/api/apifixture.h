@@ -6,6 +6,7 @@
 #include "core/api/apiservice.h"
 #include "core/api/requestmetrics.h"
 #include "core/engine/controlcore.h"
+#include "core/media/mediamanager.h"
 #include "core/providers/simulatedprovider.h"
 
 #include <QTemporaryDir>
@@ -44,6 +45,7 @@ public:
     Json storeContents() const;
 
     sy::engine::ControlCore& core() { return *core_; }
+    sy::media::MediaManager& media() { return *media_; }
     sy::auth::JwtCodec& jwt() { return *jwt_; }
     sy::providers::SimulatedProvider& simulated() { return *simulated_; }
     sy::api::RequestMetrics& metrics() { return metrics_; }
@@ -65,6 +67,7 @@ private:
     std::unique_ptr<sy::auth::JwtCodec> jwt_;
     std::unique_ptr<sy::auth::LoginRateLimiter> limiter_;
     sy::api::RequestMetrics metrics_;
+    std::unique_ptr<sy::media::MediaManager> media_;
     std::unique_ptr<sy::api::ApiService> api_;
     std::map<std::string, std::string> tokens_;
 };

@@ -27,7 +27,10 @@ EmbeddedBackend::EmbeddedBackend(std::unique_ptr<api::ClusterHost> host, int ref
 
 void EmbeddedBackend::init(int refreshMs) {
     listener_ = core_->subscribe([this](const engine::Event& e) { onCoreEvent(e); });
-    core_->start();
+    if (host_)
+        host_->start(); // the core and its media layer
+    else
+        core_->start();
     connect(&refresh_, &QTimer::timeout, this, &EmbeddedBackend::checkSnapshot);
     if (refreshMs > 0)
         refresh_.start(refreshMs);
@@ -41,6 +44,8 @@ EmbeddedBackend::~EmbeddedBackend() {
     *alive_ = false;
     refresh_.stop();
     // Stopping joins the core's thread: after it no listener call can reach this object.
+    if (host_)
+        host_->media().stop();
     core_->stop();
     core_->unsubscribe(listener_);
 }

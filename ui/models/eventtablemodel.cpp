@@ -23,6 +23,8 @@ EventCategory EventTableModel::categoryOf(const engine::Event& e) {
         return EventCategory::Alert;
     case K::NodeGroupChanged:
         return EventCategory::NodeGroup;
+    case K::Media:
+        return e.details.value("state", "") == "FAULT" ? EventCategory::Fault : EventCategory::Media;
     }
     return EventCategory::Alert;
 }
@@ -38,6 +40,7 @@ Severity EventTableModel::severityOf(const engine::Event& e) {
     case EventCategory::NodeState:
     case EventCategory::Stream:
     case EventCategory::NodeGroup:
+    case EventCategory::Media:
         return Severity::Ok;
     }
     return Severity::Info;
@@ -59,6 +62,8 @@ QString EventTableModel::categoryName(EventCategory c) {
         return tr("Node group");
     case EventCategory::ApiError:
         return tr("API error");
+    case EventCategory::Media:
+        return tr("Media");
     }
     return {};
 }

@@ -14,7 +14,7 @@
 namespace sy::ui {
 
 // What an operator filters the log by.
-enum class EventCategory { Scaling, Fault, NodeState, Stream, Alert, NodeGroup, ApiError };
+enum class EventCategory { Scaling, Fault, NodeState, Stream, Alert, NodeGroup, ApiError, Media };
 
 class EventTableModel final : public QAbstractTableModel {
     Q_OBJECT

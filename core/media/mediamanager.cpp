@@ -1,0 +1,1260 @@
+#include "core/media/mediamanager.h"
+
+#include "core/media/childprocess.h"
+#include "core/media/secretbox.h"
+#include "core/media/storagetarget.h"
+#include "core/model/provision.h"
+#include "core/routing/routablenode.h"
+#include "core/store/statestore.h"
+#include "core/util/strings.h"
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace sy::media {
+
+namespace {
+
+using Json = nlohmann::json;
+using store::RecordingRecord;
+using store::RecordingState;
+namespace fs = std::filesystem;
+
+constexpr const char* kDefaultProvision = "@default";
+constexpr std::int64_t kRecoveredAfterMs = 30000; // LIVE this long: failures forgiven
+constexpr std::int64_t kMaxBackoffMs = 30000;
+constexpr std::int64_t kListenIdleMs = 120000; // a listener nobody calls (unless persist)
+constexpr std::int64_t kSourceGoneMs = 1500;   // a read stream unpublished this long: ended
+
+std::int64_t systemNow() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// What ffmpeg's -progress output says; written by the process's reader thread.
+struct Progress {
+    std::mutex m;
+    std::int64_t outTimeUs = 0;
+    std::int64_t totalSize = 0;
+    double bitrateKbps = 0;
+    std::int64_t lastAdvanceMs = 0; // when out_time last moved
+    std::deque<std::string> errors; // scrubbed stderr, last few lines
+};
+
+struct Job {
+    JobSpec spec;
+    std::string id, nodeGroup, provisionGuid;
+    std::string invalid; // the provision no longer passes the checks: FAULT with this reason
+    JobState state = JobState::Wait;
+    std::string waitingFor, lastError;
+    bool activated = false;
+    std::unique_ptr<ChildProcess> process;
+    std::shared_ptr<Progress> progress;
+    std::string nodeId, nodeAddress, clusterUrl;
+    std::int64_t startedMs = 0, liveSinceMs = 0, nextAttemptMs = 0, sourceSeenMs = 0;
+    int failures = 0, restarts = 0, reconnects = 0, starts = 0;
+    bool everLive = false;
+    std::int64_t recordingId = 0;
+    std::string captureFile;
+};
+
+// A recording gets time to write its trailer (its read times out after 2 s, see jobspec.cpp).
+std::chrono::milliseconds graceFor(const Job& j) {
+    return std::chrono::milliseconds(j.spec.kind == JobKind::Record ? 4000 : 1500);
+}
+
+std::string safeSegment(std::string s) {
+    for (auto& c : s)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+            c = '_';
+    return s;
+}
+
+std::string utcStamp(std::int64_t ms) {
+    const std::time_t t = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    ::gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+    return buf;
+}
+
+bool isSecretProperty(const std::string& key, const std::string& type) {
+    return key == "passphrase" || key == "password" || (key == "rtmpUri" && type == "rtmp-push");
+}
+
+bool hasUserinfo(const std::string& v) {
+    const auto scheme = v.find("://");
+    if (scheme == std::string::npos)
+        return false;
+    const auto at = v.find('@', scheme);
+    return at != std::string::npos && at < v.find('/', scheme + 3);
+}
+
+} // namespace
+
+std::string_view toString(JobState s) {
+    switch (s) {
+    case JobState::Wait:
+        return "WAIT";
+    case JobState::Starting:
+        return "STARTING";
+    case JobState::Live:
+        return "LIVE";
+    case JobState::Fault:
+        return "FAULT";
+    }
+    return "WAIT";
+}
+
+Json toJson(const JobView& j) {
+    Json out = {{"id", j.id},
+                {"nodeGroup", j.nodeGroup},
+                {"provisionGuid", j.provisionGuid},
+                {"streamGuid", j.streamGuid},
+                {"kind", std::string(toString(j.kind))},
+                {"type", j.type},
+                {"state", std::string(toString(j.state))},
+                {"persist", j.persist},
+                {"immediate", j.immediate},
+                {"failures", j.failures},
+                {"restarts", j.restarts},
+                {"reconnects", j.reconnects},
+                {"bitrateKbps", j.bitrateKbps},
+                {"bytes", j.bytes},
+                {"uptimeMs", j.uptimeMs}};
+    auto opt = [&](const char* k, const std::string& v) {
+        if (!v.empty())
+            out[k] = v;
+    };
+    opt("remote", j.remote);
+    opt("target", j.target);
+    opt("waitingFor", j.waitingFor);
+    opt("lastError", j.lastError);
+    opt("nodeId", j.nodeId);
+    opt("serverAddress", j.nodeAddress);
+    if (j.liveSinceMs)
+        out["liveSince"] = j.liveSinceMs;
+    if (j.recordingId)
+        out["recordingId"] = j.recordingId;
+    return out;
+}
+
+Json toJson(const RecordingRecord& r, const std::string& playbackUrl) {
+    Json out = {{"id", r.id},
+                {"nodeGroup", r.nodeGroup},
+                {"streamGuid", r.streamGuid},
+                {"state", std::string(store::toString(r.state))},
+                {"sizeBytes", r.sizeBytes},
+                {"durationMs", r.durationMs},
+                {"startedMs", r.startedMs},
+                {"localDeleted", r.localDeleted},
+                {"uploadAttempts", r.uploadAttempts}};
+    auto opt = [&](const char* k, const std::string& v) {
+        if (!v.empty())
+            out[k] = v;
+    };
+    opt("provisionGuid", r.provisionGuid);
+    opt("target", r.target);
+    opt("remoteKey", r.remoteKey);
+    opt("md5", r.md5);
+    opt("error", r.error);
+    opt("playbackUrl", playbackUrl);
+    if (r.endedMs)
+        out["endedMs"] = r.endedMs;
+    if (r.uploadedMs)
+        out["uploadedMs"] = r.uploadedMs;
+    return out;
+}
+
+struct MediaManager::Impl {
+    engine::ControlCore& core;
+    MediaOptions& options;
+    std::unique_ptr<store::MediaStore> store;
+    std::optional<SecretBox> box;
+
+    mutable std::mutex mutex; // jobs, activations, flags below
+    std::map<std::string, Job> jobs;
+    std::set<std::string> activations; // ng + "\n" + streamGuid
+    bool running = false;
+    bool nudged = true;
+    std::condition_variable wake;
+    std::thread supervisor;
+    std::int64_t lastProvisionScanMs = 0;
+
+    // Upload worker.
+    std::mutex uploadMutex;
+    std::condition_variable uploadWake;
+    std::deque<std::int64_t> uploadQueue;
+    std::map<std::int64_t, std::int64_t> uploadRetryAt; // id -> ms
+    bool uploading = false;
+    std::thread uploader;
+    std::int64_t lastRetentionMs = 0;
+
+    Impl(engine::ControlCore& c, MediaOptions& o)
+        : core(c)
+        , options(o) {}
+
+    std::int64_t now() const { return options.clock ? options.clock() : systemNow(); }
+
+    void event(const std::string& group, std::string message, Json details,
+               const std::string& nodeId = {}) {
+        engine::Event e;
+        e.kind = engine::EventKind::Media;
+        e.nodeGroup = group;
+        e.nodeId = nodeId;
+        e.message = std::move(message);
+        e.details = std::move(details);
+        core.report(std::move(e));
+    }
+
+    Result<std::string> openSecret(const std::string& v) const { return box->unseal(v); }
+
+    // ---- desired jobs ----
+    std::map<std::string, Job> desiredJobs(const engine::ClusterSnapshot& snap) {
+        std::map<std::string, Job> want;
+        std::vector<StorageTargetConfig> defaults;
+        if (auto targets = store->listTargets())
+            for (const auto& t : *targets)
+                if (auto c = decodeStorageTarget(t.doc); c && !c->recordNodeGroups.empty())
+                    defaults.push_back(*c);
+        for (const auto& [ng, g] : snap.groups) {
+            auto provisions = core.store().listProvisions(ng);
+            if (!provisions)
+                continue;
+            for (const auto& rec : *provisions) {
+                model::Problems problems;
+                auto p = model::decodeProvision(rec.doc, "", problems);
+                auto specs =
+                    problems.empty()
+                        ? jobsForProvision(p, options.policy,
+                                           [this](const std::string& v) { return openSecret(v); })
+                        : Result<std::vector<JobSpec>, model::Problems>(unexpected(problems));
+                if (!specs) {
+                    Job j;
+                    j.id = ng + "/" + rec.guid + "#invalid";
+                    j.nodeGroup = ng;
+                    j.provisionGuid = rec.guid;
+                    j.invalid = model::describe(specs.error());
+                    want.emplace(j.id, std::move(j));
+                    continue;
+                }
+                for (auto& s : *specs) {
+                    Job j;
+                    j.id = ng + "/" + rec.guid + "#" + std::to_string(s.streamIndex) + ":" +
+                           std::string(toString(s.kind));
+                    j.nodeGroup = ng;
+                    j.provisionGuid = rec.guid;
+                    j.spec = std::move(s);
+                    want.emplace(j.id, std::move(j));
+                }
+            }
+            // Node-group default recordings: every stream published in the group.
+            for (const auto& t : defaults) {
+                if (std::find(t.recordNodeGroups.begin(), t.recordNodeGroups.end(), ng) ==
+                    t.recordNodeGroups.end())
+                    continue;
+                std::set<std::string> live;
+                for (const auto& n : g.nodes)
+                    for (const auto& s : n.streams)
+                        if (s.publishing)
+                            live.insert(s.guid);
+                for (const auto& guid : live) {
+                    Job j;
+                    j.id = ng + "/" + kDefaultProvision + "#" + guid + ":record";
+                    if (want.count(j.id))
+                        continue;
+                    j.nodeGroup = ng;
+                    j.provisionGuid = kDefaultProvision;
+                    j.spec.kind = JobKind::Record;
+                    j.spec.type = "record";
+                    j.spec.streamGuid = guid;
+                    j.spec.persist = true;
+                    j.spec.target = t.name;
+                    want.emplace(j.id, std::move(j));
+                }
+            }
+        }
+        return want;
+    }
+
+    // Called with the mutex held.
+    void reconcileJobs(const engine::ClusterSnapshot& snap) {
+        auto want = desiredJobs(snap);
+        for (auto it = jobs.begin(); it != jobs.end();) {
+            const auto w = want.find(it->first);
+            if (w == want.end() || !(w->second.spec == it->second.spec) ||
+                w->second.invalid != it->second.invalid) {
+                stopJob(it->second, "its provision changed or was deleted");
+                if (w == want.end() && it->second.provisionGuid != kDefaultProvision)
+                    event(it->second.nodeGroup,
+                          "Stopped " + std::string(toString(it->second.spec.kind)) + " job " +
+                              it->first,
+                          {{"job", it->first}, {"state", "STOPPED"}});
+                it = jobs.erase(it);
+                continue;
+            }
+            ++it;
+        }
+        for (auto& [id, j] : want) {
+            if (jobs.count(id))
+                continue;
+            if (!j.invalid.empty()) {
+                j.state = JobState::Fault;
+                j.lastError = j.invalid;
+            }
+            j.activated = activations.count(j.nodeGroup + "\n" + j.spec.streamGuid) > 0;
+            jobs.emplace(id, std::move(j));
+        }
+    }
+
+    // ---- one job ----
+    void setState(Job& j, JobState s, const std::string& why = {}) {
+        if (j.state == s)
+            return;
+        j.state = s;
+        if (s == JobState::Live || s == JobState::Fault || (s == JobState::Wait && j.everLive)) {
+            std::string msg =
+                std::string(toString(j.spec.kind)) + " " + j.id + " is " + std::string(toString(s));
+            if (!why.empty())
+                msg += ": " + why;
+            event(
+                j.nodeGroup, msg,
+                {{"job", j.id}, {"state", std::string(toString(s))}, {"stream", j.spec.streamGuid}},
+                j.nodeId);
+        }
+    }
+
+    void stopJob(Job& j, const std::string& why) {
+        (void)why;
+        if (j.process) {
+            j.process->terminate(graceFor(j));
+            j.process.reset();
+        }
+        finishCapture(j);
+    }
+
+    // The node publishing a cluster stream: where push, social and record jobs read.
+    const engine::NodeView* sourceNode(const engine::NodeGroupView& g, const std::string& guid) {
+        for (const auto& n : g.nodes)
+            if (n.state == model::NodeState::InService)
+                for (const auto& s : n.streams)
+                    if (s.guid == guid && s.publishing)
+                        return &n;
+        return nullptr;
+    }
+
+    const engine::NodeView* nodeById(const engine::NodeGroupView& g, const std::string& id) {
+        for (const auto& n : g.nodes)
+            if (n.nodeId == id)
+                return &n;
+        return nullptr;
+    }
+
+    void backoff(Job& j, std::int64_t t, bool nodeLost) {
+        std::int64_t delay = static_cast<std::int64_t>(j.spec.delayS * 1000.0);
+        for (int i = 1; i < j.failures && delay < kMaxBackoffMs; ++i)
+            delay *= 2;
+        delay = std::min(delay, kMaxBackoffMs);
+        if (nodeLost)
+            delay = 200; // re-place at once: the source is fine, its node is not
+        j.nextAttemptMs = t + delay;
+        j.waitingFor = "restart in " + std::to_string((delay + 500) / 1000) + " s";
+        setState(j, JobState::Wait, j.lastError);
+    }
+
+    void fail(Job& j, std::int64_t t, const std::string& why, bool nodeLost) {
+        if (j.process) {
+            j.process->terminate(graceFor(j));
+            j.process.reset();
+        }
+        finishCapture(j);
+        j.lastError = why;
+        ++j.failures;
+        const bool pull = j.spec.kind == JobKind::Pull;
+        if (nodeLost && pull && !j.spec.persist) {
+            setState(j, JobState::Fault, why + " (not persistent, so not re-placed)");
+            return;
+        }
+        if (!j.spec.persist && !nodeLost && j.failures > j.spec.attempts) {
+            setState(j, JobState::Fault,
+                     why + " (gave up after " + std::to_string(j.failures) + " attempts)");
+            return;
+        }
+        backoff(j, t, nodeLost);
+    }
+
+    std::string lastErrorLine(const Job& j, const ProcessExit& e) {
+        std::lock_guard lock(j.progress->m);
+        if (!j.progress->errors.empty())
+            return j.progress->errors.back();
+        return "ffmpeg " + e.describe();
+    }
+
+    void start(Job& j, const engine::ClusterSnapshot& snap, std::int64_t t) {
+        const engine::NodeGroupView* g = nullptr;
+        if (const auto it = snap.groups.find(j.nodeGroup); it != snap.groups.end())
+            g = &it->second;
+        if (!g)
+            return;
+        if (g->simulated) {
+            j.lastError =
+                "node group " + sy::quoted(j.nodeGroup) + " is SIMULATED: its nodes carry no media";
+            setState(j, JobState::Fault, j.lastError);
+            return;
+        }
+        const auto& spec = j.spec;
+        std::string url;
+        const engine::NodeView* node = nullptr;
+        if (spec.kind == JobKind::Pull) {
+            if (!spec.immediate && !j.activated) {
+                j.waitingFor = "publish?restream=true (immediate is false)";
+                return;
+            }
+            routing::PublishRequest req;
+            req.streamGuid = spec.streamGuid;
+            auto sel = core.selectPublish(j.nodeGroup, req);
+            if (!sel || sel->empty()) {
+                j.waitingFor = "an origin: " + (sel ? std::string("none") : sel.error().message);
+                j.nextAttemptMs = t + 1000;
+                return;
+            }
+            url = (*sel)[0].urls.count("rtmp") ? (*sel)[0].urls.at("rtmp") : "";
+            for (const auto& n : g->nodes)
+                if (routing::rtmpUrl(n.endpoint.address, n.endpoint.rtmpPort, spec.streamGuid) ==
+                    url)
+                    node = &n;
+        } else {
+            node = sourceNode(*g, spec.streamGuid);
+            if (!node) {
+                j.waitingFor = "the stream " + spec.streamGuid + " to go live";
+                return;
+            }
+            url =
+                routing::rtmpUrl(node->endpoint.address, node->endpoint.rtmpPort, spec.streamGuid);
+        }
+        if (!node || url.empty()) {
+            j.waitingFor = "a node";
+            j.nextAttemptMs = t + 1000;
+            return;
+        }
+        if (spec.kind == JobKind::Pull || spec.kind == JobKind::Push ||
+            spec.kind == JobKind::Social)
+            if (!spec.listen)
+                if (auto why = checkResolved(spec.remote, options.policy)) {
+                    j.lastError = *why;
+                    setState(j, JobState::Fault, *why);
+                    return;
+                }
+        if (spec.kind == JobKind::Record) {
+            const fs::path dir = options.dataDir / "recordings" / safeSegment(j.nodeGroup) /
+                                 safeSegment(spec.streamGuid);
+            std::error_code ec;
+            fs::create_directories(dir, ec);
+            // One file per recording job: two targets of one stream record side by side.
+            j.captureFile =
+                (dir / (utcStamp(t) + "-" +
+                        safeSegment(spec.target.empty() ? "local" : spec.target) + ".mkv"))
+                    .string();
+            RecordingRecord r;
+            r.nodeGroup = j.nodeGroup;
+            r.streamGuid = spec.streamGuid;
+            r.provisionGuid = j.provisionGuid == kDefaultProvision ? "" : j.provisionGuid;
+            r.target = spec.target;
+            r.localPath = j.captureFile;
+            r.state = RecordingState::Recording;
+            r.startedMs = t;
+            auto id = store->putRecording(r);
+            if (!id) {
+                j.lastError = "cannot record: " + id.error().message;
+                setState(j, JobState::Fault, j.lastError);
+                return;
+            }
+            j.recordingId = *id;
+        }
+        auto progress = std::make_shared<Progress>();
+        progress->lastAdvanceMs = t;
+        const auto secrets = spec.secrets;
+        auto clock = [this] {
+            return now();
+        };
+        ProcessOptions po;
+        po.argv = ffmpegArguments(spec, url, j.captureFile);
+        auto proc = ChildProcess::spawn(
+            po, [progress, secrets, clock](OutputStream s, const std::string& line) {
+                std::lock_guard lock(progress->m);
+                if (s == OutputStream::Err) {
+                    progress->errors.push_back(scrub(line, secrets));
+                    if (progress->errors.size() > 20)
+                        progress->errors.pop_front();
+                    return;
+                }
+                const auto eq = line.find('=');
+                if (eq == std::string::npos)
+                    return;
+                const auto key = line.substr(0, eq);
+                const auto value = line.substr(eq + 1);
+                if (key == "out_time_us") {
+                    const auto v = sy::parseInt(value).value_or(0);
+                    if (v > progress->outTimeUs) {
+                        progress->outTimeUs = v;
+                        progress->lastAdvanceMs = clock();
+                    }
+                } else if (key == "total_size") {
+                    progress->totalSize = sy::parseInt(value).value_or(progress->totalSize);
+                } else if (key == "bitrate") {
+                    progress->bitrateKbps = sy::parseDouble(value.substr(0, value.find("kbits")))
+                                                .value_or(progress->bitrateKbps);
+                }
+            });
+        if (!proc) {
+            j.lastError = proc.error().message;
+            setState(j, JobState::Fault, j.lastError);
+            return;
+        }
+        j.process = std::move(proc).value();
+        j.progress = progress;
+        j.nodeId = node->nodeId;
+        j.nodeAddress = node->endpoint.address + ":" + std::to_string(node->endpoint.rtmpPort);
+        j.clusterUrl = url;
+        j.startedMs = t;
+        j.sourceSeenMs = t;
+        j.waitingFor = spec.listen ? "a caller on " + spec.remoteMasked : "";
+        if (j.starts++ > 0)
+            ++j.restarts;
+        setState(j, JobState::Starting);
+    }
+
+    void step(Job& j, const engine::ClusterSnapshot& snap, std::int64_t t) {
+        if (j.state == JobState::Fault)
+            return;
+        if (j.state == JobState::Wait) {
+            if (t < j.nextAttemptMs)
+                return;
+            start(j, snap, t);
+            return;
+        }
+        // STARTING or LIVE: a process runs.
+        if (auto exit = j.process->exitStatus()) {
+            const auto why = lastErrorLine(j, *exit);
+            const bool ended = exit->success() && j.spec.kind != JobKind::Pull;
+            if (ended) { // the stream it read has ended: wait for it again
+                j.process.reset();
+                finishCapture(j);
+                j.nextAttemptMs = t + 500;
+                setState(j, JobState::Wait, "the stream ended");
+                j.waitingFor = "the stream " + j.spec.streamGuid + " to go live";
+                return;
+            }
+            fail(j, t, why, false);
+            return;
+        }
+        const engine::NodeGroupView* g = nullptr;
+        if (const auto it = snap.groups.find(j.nodeGroup); it != snap.groups.end())
+            g = &it->second;
+        const auto* node = g ? nodeById(*g, j.nodeId) : nullptr;
+        if (!node || node->state != model::NodeState::InService) {
+            const std::string why =
+                "node " + j.nodeId + " left service" +
+                (node ? " (" + std::string(model::toString(node->state)) +
+                            (node->faultReason.empty() ? "" : ": " + node->faultReason) + ")"
+                      : "");
+            fail(j, t, why, true);
+            return;
+        }
+        std::int64_t lastAdvance = 0, outTime = 0;
+        {
+            std::lock_guard lock(j.progress->m);
+            lastAdvance = j.progress->lastAdvanceMs;
+            outTime = j.progress->outTimeUs;
+        }
+        if (j.state == JobState::Starting) {
+            if (outTime > 0) {
+                if (j.everLive)
+                    ++j.reconnects;
+                j.everLive = true;
+                j.liveSinceMs = t;
+                j.lastError.clear();
+                setState(j, JobState::Live);
+                return;
+            }
+            const auto waited = t - j.startedMs;
+            if (j.spec.listen) {
+                j.waitingFor = "a caller on " + j.spec.remoteMasked;
+                if (!j.spec.persist && waited > kListenIdleMs)
+                    fail(j, t, "no caller connected for 2 minutes", false);
+                return;
+            }
+            if (waited > options.startTimeout.count())
+                fail(j, t,
+                     "no media from the source within " +
+                         std::to_string(options.startTimeout.count() / 1000) + " s",
+                     false);
+            return;
+        }
+        // LIVE
+        if (t - j.liveSinceMs > kRecoveredAfterMs)
+            j.failures = 0;
+        if (j.spec.kind != JobKind::Pull) {
+            // The publisher left: nginx would keep the reader waiting for it. Finish (a
+            // recording is finalised) and wait for the stream to come back.
+            if (sourceNode(*g, j.spec.streamGuid))
+                j.sourceSeenMs = t;
+            else if (t - j.sourceSeenMs > kSourceGoneMs) {
+                j.process->terminate(graceFor(j));
+                j.process.reset();
+                finishCapture(j);
+                j.waitingFor = "the stream " + j.spec.streamGuid + " to go live";
+                setState(j, JobState::Wait, "the stream ended");
+                return;
+            }
+        }
+        if (t - lastAdvance > options.stallTimeout.count()) {
+            if (j.spec.kind != JobKind::Pull && !sourceNode(*g, j.spec.streamGuid)) {
+                // The publisher left: nginx keeps the reader waiting. Finish, wait for it again.
+                j.process->terminate(graceFor(j));
+                j.process.reset();
+                finishCapture(j);
+                j.waitingFor = "the stream " + j.spec.streamGuid + " to go live";
+                setState(j, JobState::Wait, "the stream ended");
+                return;
+            }
+            fail(j, t, "no media for " + std::to_string(options.stallTimeout.count() / 1000) + " s",
+                 false);
+        }
+    }
+
+    // A capture that stopped: hand it to the upload worker to be finalised.
+    void finishCapture(Job& j) {
+        if (!j.recordingId)
+            return;
+        const auto id = j.recordingId;
+        j.recordingId = 0;
+        if (auto r = store->getRecording(id)) {
+            r->state = RecordingState::Finalizing;
+            r->endedMs = now();
+            (void)store->putRecording(*r);
+        }
+        std::lock_guard lock(uploadMutex);
+        uploadQueue.push_back(id);
+        uploadWake.notify_all();
+    }
+
+    void publishMetrics() {
+        std::map<std::string, model::FlatMetrics> byNode;
+        for (const auto& [id, j] : jobs)
+            if (j.process && j.spec.kind != JobKind::Record && !j.nodeId.empty())
+                byNode[j.nodeId]["connections.restreamer"] += 1;
+        core.setExternalMetrics("media", std::move(byNode));
+    }
+
+    void supervise() {
+        std::unique_lock lock(mutex);
+        while (running) {
+            const auto t = now();
+            const auto snap = core.snapshot();
+            if (nudged || t - lastProvisionScanMs >= 1000) {
+                nudged = false;
+                lastProvisionScanMs = t;
+                reconcileJobs(*snap);
+            }
+            for (auto& [id, j] : jobs)
+                step(j, *snap, t);
+            publishMetrics();
+            wake.wait_for(lock, options.tick, [this] { return !running || nudged; });
+        }
+        for (auto& [id, j] : jobs)
+            stopJob(j, "the media manager stopped");
+        jobs.clear();
+        core.setExternalMetrics("media", {});
+    }
+
+    // ---- recordings: finalise, upload, verify, delete locally ----
+    Result<std::unique_ptr<StorageTarget>> targetEngine(const std::string& name) {
+        auto rec = store->getTarget(name);
+        if (!rec)
+            return unexpected(rec.error());
+        auto c = decodeStorageTarget(rec->doc);
+        if (!c)
+            return unexpected(c.error());
+        for (auto& [k, v] : c->settings)
+            if (SecretBox::isSealed(v)) {
+                auto plain = box->unseal(v);
+                if (!plain)
+                    return unexpected(plain.error());
+                v = *plain;
+            }
+        return makeStorageTarget(*c, options.dataDir / "tmp");
+    }
+
+    Result<void> finalise(RecordingRecord& r) {
+        const fs::path capture = r.localPath;
+        if (capture.extension() == ".mp4" && fs::exists(capture))
+            return {}; // finalised before a restart
+        fs::path mp4 = capture;
+        mp4.replace_extension(".mp4");
+        std::error_code ec;
+        if (!fs::exists(capture, ec) || fs::file_size(capture, ec) == 0) {
+            if (fs::exists(mp4, ec)) {
+                r.localPath = mp4.string();
+                return {};
+            }
+            return sy::fail("no_media",
+                            "the capture " + capture.filename().string() +
+                                " holds no media (the stream ended before any arrived)");
+        }
+        ProcessOptions po;
+        po.argv = {
+            "ffmpeg", "-hide_banner",   "-nostdin",   "-loglevel", "error",
+            "-i",     capture.string(), "-map",       "0",         "-c",
+            "copy",   "-movflags",      "+faststart", "-y",        mp4.string() + ".part.mp4"};
+        auto remux = ChildProcess::run(po, std::chrono::minutes(10), 64 * 1024);
+        if (!remux)
+            return unexpected(remux.error());
+        if (!remux->exit.success())
+            return sy::fail("finalise_failed",
+                            "remuxing " + capture.filename().string() +
+                                " to MP4 failed: " + std::string(sy::trim(remux->err)));
+        fs::rename(mp4.string() + ".part.mp4", mp4, ec);
+        if (ec)
+            return sy::fail("finalise_failed", "cannot rename the MP4: " + ec.message());
+        fs::remove(capture, ec);
+        r.localPath = mp4.string();
+        return {};
+    }
+
+    void describeFile(RecordingRecord& r) {
+        std::error_code ec;
+        r.sizeBytes = static_cast<std::int64_t>(fs::file_size(r.localPath, ec));
+        r.md5 = fileMd5(r.localPath);
+        ProcessOptions po;
+        po.argv = {"ffprobe",
+                   "-v",
+                   "error",
+                   "-show_entries",
+                   "format=duration",
+                   "-of",
+                   "default=noprint_wrappers=1:nokey=1",
+                   r.localPath};
+        if (auto probe = ChildProcess::run(po, std::chrono::seconds(30), 4096);
+            probe && probe->exit.success())
+            r.durationMs = static_cast<std::int64_t>(
+                sy::parseDouble(std::string(sy::trim(probe->out))).value_or(0) * 1000.0);
+    }
+
+    std::string remoteKey(const RecordingRecord& r) {
+        std::string prefix;
+        if (!r.provisionGuid.empty())
+            if (auto p = core.store().getProvision(r.nodeGroup, r.provisionGuid))
+                for (const auto& s : p->doc.value("streams", Json::array()))
+                    if (s.is_object() && s.value("streamGuid", "") == r.streamGuid &&
+                        s.contains("cloudParams") && s["cloudParams"].is_object())
+                        prefix = s["cloudParams"].value("fileStorageName", "");
+        std::string key = prefix.empty() ? r.streamGuid : prefix;
+        while (key.ends_with('/'))
+            key.pop_back();
+        return key + "/" + fs::path(r.localPath).filename().string();
+    }
+
+    // One step of one recording; returns false to retry later.
+    bool advance(std::int64_t id) {
+        auto r = store->getRecording(id);
+        if (!r)
+            return true;
+        const std::string ng = r->nodeGroup;
+        if (r->state == RecordingState::Recording) {
+            std::lock_guard lock(mutex);
+            for (const auto& [jid, j] : jobs)
+                if (j.recordingId == id)
+                    return true; // still being captured
+            r->state = RecordingState::Finalizing;
+        }
+        if (r->state == RecordingState::Finalizing) {
+            if (auto done = finalise(*r); !done) {
+                r->state = RecordingState::Failed;
+                r->error = done.error().message;
+                (void)store->putRecording(*r);
+                event(ng, "Recording of " + r->streamGuid + " failed: " + r->error,
+                      {{"recording", id}, {"state", "FAULT"}});
+                return true;
+            }
+            describeFile(*r);
+            r->state = r->target.empty() ? RecordingState::Local : RecordingState::Pending;
+            r->error.clear();
+            (void)store->putRecording(*r);
+            event(ng,
+                  "Recorded " + r->streamGuid + " (" + std::to_string(r->durationMs / 1000) +
+                      " s, " + std::to_string(r->sizeBytes / 1024) + " KiB)",
+                  {{"recording", id}, {"state", std::string(store::toString(r->state))}});
+        }
+        if (r->state == RecordingState::Pending || r->state == RecordingState::Uploading) {
+            auto target = targetEngine(r->target);
+            if (!target) {
+                r->error =
+                    "storage target " + sy::quoted(r->target) + ": " + target.error().message;
+                r->state = RecordingState::Pending;
+                (void)store->putRecording(*r);
+                return false;
+            }
+            if (r->remoteKey.empty())
+                r->remoteKey = remoteKey(*r);
+            r->state = RecordingState::Uploading;
+            ++r->uploadAttempts;
+            (void)store->putRecording(*r); // journalled before the upload starts
+            auto stored = (*target)->upload(r->localPath, r->remoteKey);
+            if (stored)
+                stored = (*target)->stat(r->remoteKey);
+            if (!stored || !sameContent(*stored, r->sizeBytes, r->md5)) {
+                r->error = stored ? "the uploaded object differs from the recording (size or "
+                                    "MD5); will upload again"
+                                  : stored.error().message;
+                r->state = RecordingState::Pending;
+                (void)store->putRecording(*r);
+                event(ng,
+                      "Upload of " + r->streamGuid + " to " + r->target + " failed: " + r->error,
+                      {{"recording", id}, {"state", "PENDING"}});
+                return false;
+            }
+            r->state = RecordingState::Uploaded;
+            r->uploadedMs = now();
+            r->error.clear();
+            (void)store->putRecording(*r);
+            event(ng, "Uploaded " + r->streamGuid + " to " + r->target + " as " + r->remoteKey,
+                  {{"recording", id}, {"state", "UPLOADED"}});
+        }
+        if (r->state == RecordingState::Uploaded && !r->localDeleted) {
+            std::error_code ec;
+            fs::remove(r->localPath, ec);
+            r->localDeleted = true;
+            (void)store->putRecording(*r);
+        }
+        return true;
+    }
+
+    void uploadLoop() {
+        std::unique_lock lock(uploadMutex);
+        while (uploading) {
+            const auto t = now();
+            std::optional<std::int64_t> next;
+            if (!uploadQueue.empty()) {
+                next = uploadQueue.front();
+                uploadQueue.pop_front();
+            } else {
+                for (auto it = uploadRetryAt.begin(); it != uploadRetryAt.end(); ++it)
+                    if (it->second <= t) {
+                        next = it->first;
+                        uploadRetryAt.erase(it);
+                        break;
+                    }
+            }
+            if (next) {
+                lock.unlock();
+                const bool done = advance(*next);
+                std::int64_t attempts = 1;
+                if (!done)
+                    if (auto r = store->getRecording(*next))
+                        attempts = r->uploadAttempts;
+                lock.lock();
+                if (!done) {
+                    std::int64_t delay = 1000;
+                    for (int i = 1; i < attempts && delay < 300000; ++i)
+                        delay *= 2;
+                    uploadRetryAt[*next] = now() + std::min<std::int64_t>(delay, 300000);
+                }
+                continue;
+            }
+            if (t - lastRetentionMs > 3600 * 1000) {
+                lastRetentionMs = t;
+                lock.unlock();
+                (void)retention();
+                lock.lock();
+                continue;
+            }
+            uploadWake.wait_for(lock, std::chrono::milliseconds(500));
+        }
+    }
+
+    Result<int> retention() {
+        auto targets = store->listTargets();
+        if (!targets)
+            return unexpected(targets.error());
+        int removed = 0;
+        for (const auto& t : *targets) {
+            auto c = decodeStorageTarget(t.doc);
+            if (!c || (!c->retention.maxAgeDays && !c->retention.maxCount))
+                continue;
+            auto engine = targetEngine(c->name);
+            if (!engine)
+                continue;
+            auto objects = (*engine)->list("");
+            if (!objects)
+                continue;
+            const auto victims = retentionVictims(c->retention, *objects, now());
+            std::set<std::string> gone;
+            for (const auto& key : victims)
+                if ((*engine)->remove(key))
+                    gone.insert(key);
+            if (auto recs = store->listRecordings())
+                for (const auto& r : *recs)
+                    if (r.target == c->name && gone.count(r.remoteKey) && r.localDeleted)
+                        (void)store->deleteRecording(r.id);
+            removed += static_cast<int>(gone.size());
+            if (!gone.empty())
+                event("",
+                      "Retention removed " + std::to_string(gone.size()) + " recordings from " +
+                          c->name,
+                      {{"target", c->name}, {"removed", gone.size()}});
+        }
+        return removed;
+    }
+};
+
+// ---- MediaManager ----
+
+MediaManager::MediaManager(engine::ControlCore& core, MediaOptions options)
+    : options_(std::move(options))
+    , impl_(std::make_unique<Impl>(core, options_)) {}
+
+MediaManager::~MediaManager() {
+    stop();
+}
+
+Result<std::unique_ptr<MediaManager>> MediaManager::open(engine::ControlCore& core,
+                                                         MediaOptions options) {
+    std::error_code ec;
+    fs::create_directories(options.dataDir / "recordings", ec);
+    fs::create_directories(options.dataDir / "tmp", ec);
+    if (ec)
+        return fail("storage", "cannot create " + (options.dataDir / "recordings").string() + ": " +
+                                   ec.message());
+    std::unique_ptr<MediaManager> m(new MediaManager(core, std::move(options)));
+    auto store = store::MediaStore::open((m->options_.dataDir / "media.db").string());
+    if (!store)
+        return unexpected(store.error());
+    m->impl_->store = std::move(store).value();
+    auto box = SecretBox::open(m->options_.dataDir / "media-secrets.key");
+    if (!box)
+        return unexpected(box.error());
+    m->impl_->box = std::move(box).value();
+    return m;
+}
+
+void MediaManager::start() {
+    auto& i = *impl_;
+    {
+        std::lock_guard lock(i.mutex);
+        if (i.running)
+            return;
+        i.running = true;
+        i.nudged = true;
+    }
+    {
+        std::lock_guard lock(i.uploadMutex);
+        i.uploading = true;
+        if (auto open = i.store->unfinishedRecordings())
+            for (const auto& r : *open)
+                i.uploadQueue.push_back(r.id);
+    }
+    i.supervisor = std::thread([&i] { i.supervise(); });
+    i.uploader = std::thread([&i] { i.uploadLoop(); });
+}
+
+void MediaManager::stop() {
+    auto& i = *impl_;
+    {
+        std::lock_guard lock(i.mutex);
+        i.running = false;
+        i.wake.notify_all();
+    }
+    if (i.supervisor.joinable())
+        i.supervisor.join();
+    {
+        std::lock_guard lock(i.uploadMutex);
+        i.uploading = false;
+        i.uploadWake.notify_all();
+    }
+    if (i.uploader.joinable())
+        i.uploader.join();
+}
+
+std::vector<JobView> MediaManager::jobs(const std::string& nodeGroup) const {
+    std::vector<JobView> out;
+    const auto t = impl_->now();
+    std::lock_guard lock(impl_->mutex);
+    for (const auto& [id, j] : impl_->jobs) {
+        if (!nodeGroup.empty() && j.nodeGroup != nodeGroup)
+            continue;
+        JobView v;
+        v.id = id;
+        v.nodeGroup = j.nodeGroup;
+        v.provisionGuid = j.provisionGuid;
+        v.streamGuid = j.spec.streamGuid;
+        v.kind = j.spec.kind;
+        v.type = j.spec.type;
+        v.remote = j.spec.remoteMasked;
+        v.target = j.spec.target;
+        v.persist = j.spec.persist;
+        v.immediate = j.spec.immediate;
+        v.state = j.state;
+        v.waitingFor =
+            j.state == JobState::Wait || j.state == JobState::Starting ? j.waitingFor : "";
+        v.lastError = j.lastError;
+        v.nodeId = j.process ? j.nodeId : "";
+        v.nodeAddress = j.process ? j.nodeAddress : "";
+        v.failures = j.failures;
+        v.restarts = j.restarts;
+        v.reconnects = j.reconnects;
+        v.recordingId = j.recordingId;
+        v.pid = j.process ? j.process->pid() : 0;
+        if (j.state == JobState::Live) {
+            v.liveSinceMs = j.liveSinceMs;
+            v.uptimeMs = t - j.liveSinceMs;
+            std::lock_guard plock(j.progress->m);
+            v.bitrateKbps = j.progress->bitrateKbps;
+            v.bytes = j.progress->totalSize;
+        }
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
+model::Problems MediaManager::check(const model::ProvisionRequest& p) const {
+    auto specs = jobsForProvision(p, options_.policy,
+                                  [this](const std::string& v) { return impl_->box->unseal(v); });
+    model::Problems out;
+    if (!specs)
+        out = specs.error();
+    if (p.streams)
+        for (std::size_t i = 0; i < p.streams->size(); ++i) {
+            const auto& s = (*p.streams)[i];
+            if (s.cloudParams && s.cloudParams->bucketName &&
+                !impl_->store->getTarget(*s.cloudParams->bucketName))
+                out.push_back({model::indexPath("streams", i) + ".cloudParams.bucketName",
+                               "no storage target named " + sy::quoted(*s.cloudParams->bucketName) +
+                                   " (create it under /as/v1/storage first)"});
+        }
+    return out;
+}
+
+Json MediaManager::sealSecrets(const Json& doc) const {
+    Json out = doc;
+    if (!out.contains("streams") || !out["streams"].is_array())
+        return out;
+    for (auto& s : out["streams"]) {
+        if (!s.is_object())
+            continue;
+        if (s.contains("destUri") && s["destUri"].is_string() &&
+            !SecretBox::isSealed(s["destUri"].get<std::string>()))
+            s["destUri"] = impl_->box->seal(s["destUri"].get<std::string>());
+        if (!s.contains("camParams") || !s["camParams"].is_object())
+            continue;
+        auto& props = s["camParams"]["properties"];
+        if (!props.is_object())
+            continue;
+        const std::string type = props.value("type", "");
+        for (auto& [k, v] : props.items()) {
+            if (!v.is_string() || SecretBox::isSealed(v.get<std::string>()))
+                continue;
+            if (isSecretProperty(k, type) || hasUserinfo(v.get<std::string>()))
+                v = impl_->box->seal(v.get<std::string>());
+        }
+    }
+    return out;
+}
+
+Json MediaManager::maskSecrets(const Json& doc) {
+    Json out = doc;
+    if (!out.contains("streams") || !out["streams"].is_array())
+        return out;
+    for (auto& s : out["streams"]) {
+        if (!s.is_object())
+            continue;
+        if (s.contains("destUri") && s["destUri"].is_string())
+            s["destUri"] = SecretBox::isSealed(s["destUri"].get<std::string>())
+                               ? std::string("••••")
+                               : maskUrl(s["destUri"].get<std::string>(), true);
+        if (!s.contains("camParams") || !s["camParams"].is_object() ||
+            !s["camParams"].contains("properties") || !s["camParams"]["properties"].is_object())
+            continue;
+        auto& props = s["camParams"]["properties"];
+        const std::string type = props.value("type", "");
+        for (auto& [k, v] : props.items()) {
+            if (!v.is_string())
+                continue;
+            const auto text = v.get<std::string>();
+            if (SecretBox::isSealed(text) || isSecretProperty(k, type))
+                v = "••••";
+            else if (hasUserinfo(text))
+                v = maskUrl(text, false);
+        }
+    }
+    return out;
+}
+
+void MediaManager::activate(const std::string& nodeGroup, const std::string& streamGuid) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->activations.insert(nodeGroup + "\n" + streamGuid);
+    for (auto& [id, j] : impl_->jobs)
+        if (j.nodeGroup == nodeGroup && j.spec.streamGuid == streamGuid)
+            j.activated = true;
+    impl_->nudged = true;
+    impl_->wake.notify_all();
+}
+
+void MediaManager::nudge() {
+    std::lock_guard lock(impl_->mutex);
+    impl_->nudged = true;
+    impl_->wake.notify_all();
+}
+
+Result<void> MediaManager::putTarget(const Json& doc) {
+    auto c = decodeStorageTarget(doc);
+    if (!c)
+        return unexpected(c.error());
+    auto existing = impl_->store->getTarget(c->name);
+    std::optional<StorageTargetConfig> old;
+    if (existing)
+        if (auto o = decodeStorageTarget(existing->doc))
+            old = *o;
+    for (auto& [k, v] : c->settings)
+        if (isSecretSetting(c->kind, k) && (v.empty() || v.find("••••") != std::string::npos)) {
+            if (old && old->settings.count(k))
+                v = old->settings.at(k);
+        }
+    // Validate with the secrets in plain text, store them sealed.
+    StorageTargetConfig plain = *c;
+    for (auto& [k, v] : plain.settings)
+        if (SecretBox::isSealed(v))
+            if (auto p = impl_->box->unseal(v))
+                v = *p;
+    if (auto why = validateStorageTarget(plain))
+        return fail("invalid", *why);
+    for (auto& [k, v] : c->settings)
+        if (isSecretSetting(c->kind, k) && !SecretBox::isSealed(v))
+            v = impl_->box->seal(v);
+    store::StorageTargetRecord r{c->name, encodeStorageTarget(*c, false), impl_->now()};
+    auto put = impl_->store->putTarget(r);
+    if (!put)
+        return unexpected(put.error());
+    nudge();
+    return {};
+}
+
+Result<std::vector<Json>> MediaManager::targets() const {
+    auto list = impl_->store->listTargets();
+    if (!list)
+        return unexpected(list.error());
+    std::vector<Json> out;
+    for (const auto& t : *list)
+        if (auto c = decodeStorageTarget(t.doc))
+            out.push_back(encodeStorageTarget(*c, true));
+    return out;
+}
+
+Result<Json> MediaManager::target(const std::string& name) const {
+    auto t = impl_->store->getTarget(name);
+    if (!t)
+        return unexpected(t.error());
+    auto c = decodeStorageTarget(t->doc);
+    if (!c)
+        return unexpected(c.error());
+    return encodeStorageTarget(*c, true);
+}
+
+Result<void> MediaManager::removeTarget(const std::string& name) {
+    auto r = impl_->store->deleteTarget(name);
+    if (r)
+        nudge();
+    return r;
+}
+
+Result<void> MediaManager::testTarget(const std::string& name) {
+    auto engine = impl_->targetEngine(name);
+    if (!engine)
+        return unexpected(engine.error());
+    return (*engine)->test();
+}
+
+Result<void> MediaManager::testTarget(const Json& doc) {
+    auto c = decodeStorageTarget(doc);
+    if (!c)
+        return unexpected(c.error());
+    if (auto existing = impl_->store->getTarget(c->name))
+        if (auto old = decodeStorageTarget(existing->doc))
+            for (auto& [k, v] : c->settings)
+                if (isSecretSetting(c->kind, k) &&
+                    (v.empty() || v.find("••••") != std::string::npos) && old->settings.count(k))
+                    v = old->settings.at(k);
+    for (auto& [k, v] : c->settings)
+        if (SecretBox::isSealed(v)) {
+            auto p = impl_->box->unseal(v);
+            if (!p)
+                return unexpected(p.error());
+            v = *p;
+        }
+    if (auto why = validateStorageTarget(*c))
+        return fail("invalid", *why);
+    auto engine = makeStorageTarget(*c, options_.dataDir / "tmp");
+    if (!engine)
+        return unexpected(engine.error());
+    return (*engine)->test();
+}
+
+Result<std::vector<RecordingRecord>> MediaManager::recordings(const std::string& nodeGroup,
+                                                              const std::string& streamGuid) const {
+    return impl_->store->listRecordings(nodeGroup, streamGuid);
+}
+
+Result<RecordingRecord> MediaManager::recording(std::int64_t id) const {
+    return impl_->store->getRecording(id);
+}
+
+Result<std::string> MediaManager::playbackUrl(std::int64_t id) {
+    auto r = impl_->store->getRecording(id);
+    if (!r)
+        return unexpected(r.error());
+    if (r->state == RecordingState::Uploaded) {
+        auto engine = impl_->targetEngine(r->target);
+        if (!engine)
+            return unexpected(engine.error());
+        return (*engine)->playbackUrl(r->remoteKey, std::chrono::hours(1));
+    }
+    if (r->state == RecordingState::Recording || r->state == RecordingState::Finalizing)
+        return fail("not_ready", "recording " + std::to_string(id) + " is still " +
+                                     std::string(store::toString(r->state)));
+    return "file://" + r->localPath;
+}
+
+Result<void> MediaManager::deleteRecording(std::int64_t id) {
+    auto r = impl_->store->getRecording(id);
+    if (!r)
+        return unexpected(r.error());
+    if (r->state == RecordingState::Recording)
+        return fail("conflict", "recording " + std::to_string(id) +
+                                    " is still being captured; stop its provision first");
+    if (!r->remoteKey.empty() && !r->target.empty() &&
+        (r->state == RecordingState::Uploaded || r->state == RecordingState::Uploading)) {
+        auto engine = impl_->targetEngine(r->target);
+        if (!engine)
+            return unexpected(engine.error());
+        if (auto gone = (*engine)->remove(r->remoteKey); !gone && gone.error().code != "not_found")
+            return gone;
+    }
+    std::error_code ec;
+    if (!r->localDeleted)
+        fs::remove(r->localPath, ec);
+    return impl_->store->deleteRecording(id);
+}
+
+Result<int> MediaManager::applyRetention() {
+    return impl_->retention();
+}
+
+} // namespace sy::media
