@@ -319,8 +319,9 @@ ControlCore::NodeCallbackAnswer ControlCore::answerNodeCallback(const NodeCallba
             for (const auto& s : n.streams) {
                 if (s.guid != guid || !s.publishing)
                     continue;
-                if (!self->parents.empty() && self->parents.front() == n.nodeId)
-                    return {200, {}, "its first parent carries the stream"};
+                // Redirected even when it is the first parent: the node's installed `pull` may
+                // still name a parent that died (its reload comes later), and a pull from a
+                // dead origin would leave the viewer waiting with nothing.
                 return {302, routing::rtmpUrl(n.endpoint.address, n.endpoint.rtmpPort, guid),
                         "pull from " + n.nodeId};
             }

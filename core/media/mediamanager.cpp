@@ -182,6 +182,12 @@ struct MediaManager::Impl {
 
     mutable std::mutex mutex; // jobs, activations, flags below
     std::map<std::string, Job> jobs;
+    struct Retired {
+        std::unique_ptr<ChildProcess> process;
+        std::chrono::milliseconds grace;
+        std::int64_t recordingId = 0;
+    };
+    std::vector<Retired> retired;      // stopped by reap(), outside the lock
     std::set<std::string> activations; // ng + "\n" + streamGuid
     bool running = false;
     bool nudged = true;
@@ -334,11 +340,7 @@ struct MediaManager::Impl {
 
     void stopJob(Job& j, const std::string& why) {
         (void)why;
-        if (j.process) {
-            j.process->terminate(graceFor(j));
-            j.process.reset();
-        }
-        finishCapture(j);
+        retire(j);
     }
 
     // The node publishing a cluster stream: where push, social and record jobs read.
@@ -371,11 +373,7 @@ struct MediaManager::Impl {
     }
 
     void fail(Job& j, std::int64_t t, const std::string& why, bool nodeLost) {
-        if (j.process) {
-            j.process->terminate(graceFor(j));
-            j.process.reset();
-        }
-        finishCapture(j);
+        retire(j);
         j.lastError = why;
         ++j.failures;
         const bool pull = j.spec.kind == JobKind::Pull;
@@ -546,8 +544,7 @@ struct MediaManager::Impl {
             const auto why = lastErrorLine(j, *exit);
             const bool ended = exit->success() && j.spec.kind != JobKind::Pull;
             if (ended) { // the stream it read has ended: wait for it again
-                j.process.reset();
-                finishCapture(j);
+                retire(j);
                 j.nextAttemptMs = t + 500;
                 setState(j, JobState::Wait, "the stream ended");
                 j.waitingFor = "the stream " + j.spec.streamGuid + " to go live";
@@ -608,9 +605,7 @@ struct MediaManager::Impl {
             if (sourceNode(*g, j.spec.streamGuid))
                 j.sourceSeenMs = t;
             else if (t - j.sourceSeenMs > kSourceGoneMs) {
-                j.process->terminate(graceFor(j));
-                j.process.reset();
-                finishCapture(j);
+                retire(j);
                 j.waitingFor = "the stream " + j.spec.streamGuid + " to go live";
                 setState(j, JobState::Wait, "the stream ended");
                 return;
@@ -619,9 +614,7 @@ struct MediaManager::Impl {
         if (t - lastAdvance > options.stallTimeout.count()) {
             if (j.spec.kind != JobKind::Pull && !sourceNode(*g, j.spec.streamGuid)) {
                 // The publisher left: nginx keeps the reader waiting. Finish, wait for it again.
-                j.process->terminate(graceFor(j));
-                j.process.reset();
-                finishCapture(j);
+                retire(j);
                 j.waitingFor = "the stream " + j.spec.streamGuid + " to go live";
                 setState(j, JobState::Wait, "the stream ended");
                 return;
@@ -631,12 +624,30 @@ struct MediaManager::Impl {
         }
     }
 
-    // A capture that stopped: hand it to the upload worker to be finalised.
-    void finishCapture(Job& j) {
-        if (!j.recordingId)
-            return;
-        const auto id = j.recordingId;
+    // A job's process is stopped outside the lock (a recording gets seconds to write its
+    // trailer), then its capture is handed to the upload worker to be finalised.
+    void retire(Job& j) {
+        retired.push_back({std::move(j.process), graceFor(j), j.recordingId});
         j.recordingId = 0;
+    }
+
+    void reap(std::unique_lock<std::mutex>& lock) {
+        if (retired.empty())
+            return;
+        auto batch = std::move(retired);
+        retired.clear();
+        lock.unlock();
+        for (auto& r : batch) {
+            if (r.process)
+                r.process->terminate(r.grace);
+            r.process.reset();
+            if (r.recordingId)
+                finishCapture(r.recordingId);
+        }
+        lock.lock();
+    }
+
+    void finishCapture(std::int64_t id) {
         if (auto r = store->getRecording(id)) {
             r->state = RecordingState::Finalizing;
             r->endedMs = now();
@@ -668,11 +679,13 @@ struct MediaManager::Impl {
             for (auto& [id, j] : jobs)
                 step(j, *snap, t);
             publishMetrics();
+            reap(lock);
             wake.wait_for(lock, options.tick, [this] { return !running || nudged; });
         }
         for (auto& [id, j] : jobs)
             stopJob(j, "the media manager stopped");
         jobs.clear();
+        reap(lock);
         core.setExternalMetrics("media", {});
     }
 

@@ -396,9 +396,18 @@ void TestApiService::provisionsAreStoredWhole() {
                            {"provisionGuid": "cam", "streams": [{"streamGuid": "live/c"}]}])";
     QCOMPARE(f_->as("operator", "POST", base, batch).status, 409);
     QCOMPARE(f_->as("viewer", "GET", base + "/new1").status, 404);
-    // Status: WAIT until live.
-    const auto status = body(f_->as("viewer", "GET", base + "/cam?status=true"));
+    // Status: WAIT until live (renditions run no job of the media layer).
+    const auto status = body(f_->as("viewer", "GET", base + "/live/ladder?status=true"));
+    QCOMPARE(status.size(), 2u);
     QCOMPARE(status[0]["state"].get<std::string>(), std::string("WAIT"));
+    QCOMPARE(status[1]["state"].get<std::string>(), std::string("WAIT"));
+    // A restreamer on SIMULATED nodes cannot run: FAULT, with the reason.
+    auto fault = [this, &base] {
+        const auto s = body(f_->as("viewer", "GET", base + "/cam?status=true"));
+        return s[0].value("state", "") == "FAULT" &&
+               s[0].value("error", "").find("SIMULATED") != std::string::npos;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(fault(), 10000);
     // Renditions make transcode routing possible: [transcoder, origin] needs a transcoder role,
     // so this group answers 404 from routing rather than "no provision".
     const auto t =

@@ -79,6 +79,7 @@ private slots:
     void wrongCameraCredentialsEndInFault();
     void recordingIsUploadedToFolderAndS3();
     void interruptedUploadsAreFinishedOnceAfterRestart();
+    void nodeGroupDefaultRecordsEveryStreamAndRetentionPrunes();
 
 private:
     void putTargets(const QString& s3Endpoint);
@@ -584,6 +585,49 @@ void TestMediaJobs::interruptedUploadsAreFinishedOnceAfterRestart() {
              q(media::fileMd5(clip_.toStdString())));
     QVERIFY(!QFile::exists(q(finished)));
     QVERIFY(!QFile::exists(q(capture)));
+}
+
+// A target with recordNodeGroups records every stream published in the group without any
+// provision; its retention (keep the newest per stream) prunes the older upload and its row.
+void TestMediaJobs::nodeGroupDefaultRecordsEveryStreamAndRetentionPrunes() {
+    const auto dir = dir_.filePath(QStringLiteral("group-archive"));
+    QVERIFY(QDir().mkpath(dir));
+    auto put = host_->media().putTarget(nlohmann::json{{"name", "group-archive"},
+                                                       {"kind", "folder"},
+                                                       {"settings", {{"path", dir.toStdString()}}},
+                                                       {"retention", {{"maxCount", 1}}},
+                                                       {"recordNodeGroups", {kGroup}}});
+    QVERIFY2(put, put ? "" : put.error().message.c_str());
+    auto uploads = [this] {
+        auto list = host_->media().recordings(kGroup, "live/auto");
+        int n = 0;
+        for (const auto& r : list ? *list : std::vector<store::RecordingRecord>{})
+            n += r.state == store::RecordingState::Uploaded && r.localDeleted;
+        return n;
+    };
+    for (int session = 1; session <= 2; ++session) {
+        FfmpegProcess publisher;
+        publisher.startPublisher(clip_, publishUrl("live/auto"));
+        auto recording = [this] {
+            for (const auto& j : host_->media().jobs(kGroup))
+                if (j.kind == JobKind::Record && j.streamGuid == "live/auto" &&
+                    j.state == JobState::Live && j.uptimeMs >= 2000)
+                    return j.provisionGuid == "@default" && j.target == "group-archive";
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(recording(), 30000);
+        publisher.stop();
+        QTRY_COMPARE_WITH_TIMEOUT(uploads(), session, 60000);
+    }
+    auto removed = host_->media().applyRetention();
+    QVERIFY2(removed, removed ? "" : removed.error().message.c_str());
+    QCOMPARE(*removed, 1);
+    QCOMPARE(uploads(), 1);
+    int files = 0;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir.toStdString()))
+        files += e.is_regular_file() ? 1 : 0;
+    QCOMPARE(files, 1);
+    QVERIFY(host_->media().removeTarget("group-archive"));
 }
 
 QTEST_GUILESS_MAIN(TestMediaJobs)
