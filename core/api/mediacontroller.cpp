@@ -25,8 +25,8 @@ HttpResponse noMedia() {
 // finalisation that is not ready, 422; anything else 500 with the message (it names the cause
 // and carries no secret: the storage engines scrub them).
 HttpResponse mediaError(const Error& e) {
-    if (e.code == "invalid" || e.code == "not_found" || e.code == "exists" ||
-        e.code == "conflict" || e.code == "storage" || e.code == "busy")
+    if (e.code == "invalid" || e.code == "invalid_argument" || e.code == "not_found" ||
+        e.code == "exists" || e.code == "conflict" || e.code == "storage" || e.code == "busy")
         return errorResponse(e);
     if (e.code == "corrupt")
         return HttpResponse::error(500, e.message);

@@ -45,8 +45,7 @@ Result<ParsedProvisions, HttpResponse> provisionsFromRequest(ApiContext& ctx, co
                                                            " appears twice in the request"));
         if (ctx.media)
             for (auto& problem : ctx.media->check(p))
-                media.push_back(
-                    {model::joinPath(model::indexPath("", i), problem.path), problem.message});
+                media.push_back({model::indexPath("", i) + "." + problem.path, problem.message});
     }
     if (!media.empty())
         return unexpected(problemsResponse("provision request", media));

@@ -539,11 +539,13 @@ jobsForProvision(const model::ProvisionRequest& p, const UrlPolicy& policy,
         if (s.camParams && !s.camParams->properties.empty()) {
             std::map<std::string, std::string> props;
             for (const auto& [k, v] : s.camParams->properties)
-                props[k] = plain(v, model::joinPath(path, "camParams.properties"));
+                props[k] =
+                    plain(v, model::joinPath(model::joinPath(path, "camParams"), "properties"));
             JobSpec j;
             j.streamGuid = guid;
             j.streamIndex = static_cast<int>(i);
-            Props reader{props, model::joinPath(path, "camParams.properties"), problems};
+            Props reader{props, model::joinPath(model::joinPath(path, "camParams"), "properties"),
+                         problems};
             fillFromCamParams(j, reader, policy);
             jobs.push_back(std::move(j));
         }
@@ -617,11 +619,14 @@ std::vector<std::string> ffmpegArguments(const JobSpec& spec, const std::string&
 }
 
 std::string scrub(std::string text, const std::vector<std::string>& secrets) {
+    static const std::string mask = "••••";
     for (const auto& s : secrets) {
         if (s.size() < 3)
             continue;
-        for (auto pos = text.find(s); pos != std::string::npos; pos = text.find(s, pos + 6))
-            text.replace(pos, s.size(), "••••");
+        // Resume after the inserted mask: a secret that looks like the mask never matches it.
+        for (auto pos = text.find(s); pos != std::string::npos;
+             pos = text.find(s, pos + mask.size()))
+            text.replace(pos, s.size(), mask);
     }
     return text;
 }

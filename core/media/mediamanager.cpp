@@ -1127,7 +1127,36 @@ void MediaManager::nudge() {
     impl_->wake.notify_all();
 }
 
-Result<void> MediaManager::putTarget(const Json& doc) {
+// A secret left out, empty or masked in a target document keeps its stored (sealed) value, so a
+// form or a GET answer sent back does not have to carry it. Done before decoding, which needs
+// every required setting.
+static Json withStoredSecrets(store::MediaStore& store, Json doc) {
+    if (!doc.is_object() || !doc.contains("name") || !doc["name"].is_string())
+        return doc;
+    auto existing = store.getTarget(doc["name"].get<std::string>());
+    if (!existing || !existing->doc.is_object())
+        return doc;
+    const auto kind = doc.value("kind", std::string());
+    const auto& old = existing->doc.value("settings", Json::object());
+    if (!old.is_object() || existing->doc.value("kind", std::string()) != kind)
+        return doc;
+    if (!doc.contains("settings") || !doc["settings"].is_object())
+        return doc;
+    auto& settings = doc["settings"];
+    for (const auto& [k, v] : old.items()) {
+        if (!isSecretSetting(kind, k) || !v.is_string())
+            continue;
+        const auto given = settings.find(k);
+        if (given == settings.end() ||
+            (given->is_string() && (given->get<std::string>().empty() ||
+                                    given->get<std::string>().find("••••") != std::string::npos)))
+            settings[k] = v;
+    }
+    return doc;
+}
+
+Result<void> MediaManager::putTarget(const Json& given) {
+    const auto doc = withStoredSecrets(*impl_->store, given);
     auto c = decodeStorageTarget(doc);
     if (!c)
         return unexpected(c.error());
@@ -1195,8 +1224,8 @@ Result<void> MediaManager::testTarget(const std::string& name) {
     return (*engine)->test();
 }
 
-Result<void> MediaManager::testTarget(const Json& doc) {
-    auto c = decodeStorageTarget(doc);
+Result<void> MediaManager::testTarget(const Json& given) {
+    auto c = decodeStorageTarget(withStoredSecrets(*impl_->store, given));
     if (!c)
         return unexpected(c.error());
     if (auto existing = impl_->store->getTarget(c->name))

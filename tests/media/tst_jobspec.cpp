@@ -1,0 +1,878 @@
+// What a provision asks the media layer to run (core/media/jobspec.h), as pure functions: every
+// restreamer type, social destinations and recordings turned into jobs with their secrets masked;
+// every refused source with the JSON path and the cause; the URL policy on literals and on names
+// resolved just before a job starts; the ffmpeg command lines; and scrubbing secrets from text.
+
+#include "core/media/jobspec.h"
+
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+#include <sys/wait.h>
+
+#include <csignal>
+#include <unistd.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+using Json = nlohmann::json;
+using namespace sy::media;
+
+Q_DECLARE_METATYPE(std::string)
+Q_DECLARE_METATYPE(std::vector<std::string>)
+Q_DECLARE_METATYPE(nlohmann::json)
+
+namespace {
+
+const std::filesystem::path kRoot = "/srv/media";
+
+UrlPolicy defaultPolicy() {
+    UrlPolicy p;
+    p.fileRoots = {kRoot};
+    return p;
+}
+
+sy::model::ProvisionRequest provision(const Json& streams) {
+    auto parsed =
+        sy::model::parseProvisions(Json{{"provisionGuid", "prov1"}, {"streams", streams}});
+    if (!parsed)
+        qFatal("test provision does not parse: %s", sy::model::describe(parsed.error()).c_str());
+    return parsed->front();
+}
+
+// One stream with camParams.properties.
+Json cam(const Json& props, const std::string& guid = "live/cam") {
+    return Json::array({{{"streamGuid", guid}, {"camParams", {{"properties", props}}}}});
+}
+
+std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v)
+        out += (out.empty() ? "" : " ") + s;
+    return out;
+}
+
+// Every field, so that a failing row shows what differs.
+QString describe(const JobSpec& j) {
+    std::string s =
+        "kind=" + std::string(toString(j.kind)) + "\ntype=" + j.type + "\nstream=" + j.streamGuid +
+        "#" + std::to_string(j.streamIndex) + "\nremote=" + j.remote +
+        "\nmasked=" + j.remoteMasked + "\noptions=" + join(j.remoteOptions) +
+        "\nformat=" + j.remoteFormat + "\nlisten=" + (j.listen ? "1" : "0") +
+        " immediate=" + (j.immediate ? "1" : "0") + " persist=" + (j.persist ? "1" : "0") +
+        " attempts=" + std::to_string(j.attempts) + " delayS=" + std::to_string(j.delayS) +
+        "\ntarget=" + j.target + " prefix=" + j.objectPrefix + "\nsecrets=" + join(j.secrets);
+    return QString::fromStdString(s);
+}
+
+JobSpec pull(std::string type, std::string remote, std::string masked,
+             std::vector<std::string> options) {
+    JobSpec j;
+    j.kind = JobKind::Pull;
+    j.type = std::move(type);
+    j.streamGuid = "live/cam";
+    j.remote = std::move(remote);
+    j.remoteMasked = std::move(masked);
+    j.remoteOptions = std::move(options);
+    return j;
+}
+
+struct GoodRow {
+    const char* name;
+    Json streams;
+    JobSpec expected;
+    UrlPolicy policy = defaultPolicy();
+};
+
+std::vector<GoodRow> goodRows() {
+    std::vector<GoodRow> rows;
+    rows.push_back({"rtmp", cam({{"type", "rtmp"}, {"rtmpUri", "rtmp://203.0.113.7/live/src"}}),
+                    pull("rtmp", "rtmp://203.0.113.7/live/src", "rtmp://203.0.113.7/live/src",
+                         {"-rw_timeout", "8000000"})});
+    rows.push_back({"rtmps by name",
+                    cam({{"type", "rtmp"}, {"rtmpUri", "rtmps://src.example.com:443/app/s"}}),
+                    pull("rtmp", "rtmps://src.example.com:443/app/s",
+                         "rtmps://src.example.com:443/app/s", {"-rw_timeout", "8000000"})});
+    {
+        auto j = pull("rtsp", "rtsp://admin:hunter22@192.0.2.10:554/stream1",
+                      "rtsp://admin:••••@192.0.2.10:554/stream1",
+                      {"-rtsp_transport", "tcp", "-timeout", "8000000"});
+        j.secrets = {"hunter22"};
+        rows.push_back(
+            {"rtsp user:password masked",
+             cam({{"type", "rtsp"}, {"rtspUri", "rtsp://admin:hunter22@192.0.2.10:554/stream1"}}),
+             j});
+    }
+    {
+        auto j = pull("rtsp", "rtsp://192.0.2.10/s?token=abc", "rtsp://192.0.2.10/s?••••",
+                      {"-rtsp_transport", "udp", "-timeout", "8000000"});
+        j.attempts = 3;
+        j.delayS = 2.5;
+        j.persist = true;
+        j.immediate = false;
+        rows.push_back({"rtsp udp, query masked, restart settings",
+                        cam({{"type", "RTSP"},
+                             {"rtspUri", "rtsp://192.0.2.10/s?token=abc"},
+                             {"transport", "udp"},
+                             {"attempts", "3"},
+                             {"delayS", "2.5"},
+                             {"persist", "true"},
+                             {"immediate", "false"},
+                             {"action", "create"}}),
+                        j});
+    }
+    rows.push_back({"rtsp ipv6 literal",
+                    cam({{"type", "rtsp"}, {"rtspUri", "rtsp://[2001:db8::5]:8554/a"}}),
+                    pull("rtsp", "rtsp://[2001:db8::5]:8554/a", "rtsp://[2001:db8::5]:8554/a",
+                         {"-rtsp_transport", "tcp", "-timeout", "8000000"})});
+    rows.push_back(
+        {"ipcam",
+         cam({{"type", "ipcam"},
+              {"host", "192.0.2.20"},
+              {"port", "8554"},
+              {"remoteContextPath", "live"},
+              {"remoteStreamName", "ch1"}}),
+         pull("ipcam", "rtsp://192.0.2.20:8554/live/ch1", "rtsp://192.0.2.20:8554/live/ch1",
+              {"-rtsp_transport", "tcp", "-timeout", "8000000"})});
+    rows.push_back({"ipcam default port",
+                    cam({{"type", "ipcam"}, {"host", "192.0.2.20"}, {"remoteStreamName", "ch1"}}),
+                    pull("ipcam", "rtsp://192.0.2.20:554/ch1", "rtsp://192.0.2.20:554/ch1",
+                         {"-rtsp_transport", "tcp", "-timeout", "8000000"})});
+    rows.push_back({"hls",
+                    cam({{"type", "hls"}, {"hlsUri", "https://cdn.example.com/live/index.m3u8"}}),
+                    pull("hls", "https://cdn.example.com/live/index.m3u8",
+                         "https://cdn.example.com/live/index.m3u8", {"-rw_timeout", "8000000"})});
+    rows.push_back({"file relative under the root",
+                    cam({{"type", "file"}, {"files", "clips/a.mp4"}}),
+                    pull("file", "/srv/media/clips/a.mp4", "a.mp4", {"-re"})});
+    rows.push_back({"file absolute under the root, looped, second of a list",
+                    cam({{"type", "file"},
+                         {"files", "x.mp4, /srv/media/b.mp4"},
+                         {"index", "1"},
+                         {"loop", "true"}}),
+                    pull("file", "/srv/media/b.mp4", "b.mp4", {"-stream_loop", "-1", "-re"})});
+    rows.push_back({"file with .. that stays inside",
+                    cam({{"type", "file"}, {"files", "clips/../a.mp4"}}),
+                    pull("file", "/srv/media/a.mp4", "a.mp4", {"-re"})});
+    {
+        auto j = pull("srt",
+                      "srt://0.0.0.0:9000?mode=listener&latency=200000&passphrase=0123456789ab&"
+                      "streamid=cam1",
+                      "srt://0.0.0.0:9000?mode=listener&latency=200000&passphrase=••••&"
+                      "streamid=cam1",
+                      {});
+        j.listen = true;
+        j.secrets = {"0123456789ab"};
+        rows.push_back({"srt listener: latency in microseconds, passphrase, streamid",
+                        cam({{"type", "srt"},
+                             {"port", "9000"},
+                             {"latency", "200"},
+                             {"passphrase", "0123456789ab"},
+                             {"streamid", "cam1"}}),
+                        j});
+    }
+    {
+        auto j = pull("srt", "srt://[::]:9001?mode=listener", "srt://[::]:9001?mode=listener", {});
+        j.listen = true;
+        rows.push_back(
+            {"srt listener on ipv6", cam({{"type", "srt"}, {"ip", "::"}, {"port", 9001}}), j});
+    }
+    {
+        auto j = pull("mpegts", "udp://127.0.0.1:5000?overrun_nonfatal=1",
+                      "udp://127.0.0.1:5000?overrun_nonfatal=1", {});
+        j.listen = true;
+        rows.push_back({"mpegts unicast",
+                        cam({{"type", "mpegts"}, {"ip", "127.0.0.1"}, {"port", "5000"}}), j});
+    }
+    {
+        auto j = pull("mpegts", "udp://239.1.1.1:5000?reuse=1&overrun_nonfatal=1",
+                      "udp://239.1.1.1:5000?reuse=1&overrun_nonfatal=1", {});
+        j.listen = true;
+        rows.push_back({"mpegts multicast",
+                        cam({{"type", "mpegts"},
+                             {"ip", "239.1.1.1"},
+                             {"port", "5000"},
+                             {"cast", "multicast"}}),
+                        j});
+    }
+    {
+        auto j = pull("srt-caller", "srt://203.0.113.5:9000?mode=caller&passphrase=abcdefghijkl",
+                      "srt://203.0.113.5:9000?mode=caller&passphrase=••••", {});
+        j.kind = JobKind::Push;
+        j.remoteFormat = "mpegts";
+        j.secrets = {"abcdefghijkl"};
+        rows.push_back({"srt-caller sender: push as mpegts",
+                        cam({{"type", "srt-caller"},
+                             {"ip", "203.0.113.5"},
+                             {"port", "9000"},
+                             {"passphrase", "abcdefghijkl"}}),
+                        j});
+    }
+    {
+        auto j =
+            pull("srt-caller", "srt://203.0.113.5:9000?mode=caller&latency=120000",
+                 "srt://203.0.113.5:9000?mode=caller&latency=120000", {"-rw_timeout", "8000000"});
+        rows.push_back({"srt-caller receiver: pull",
+                        cam({{"type", "srt-caller"},
+                             {"ip", "203.0.113.5"},
+                             {"port", "9000"},
+                             {"role", "receiver"},
+                             {"latency", "120"}}),
+                        j});
+    }
+    {
+        auto j = pull("rtmp-push", "rtmp://live.example.com/app/streamkey123",
+                      "rtmp://live.example.com/app/••••", {});
+        j.kind = JobKind::Push;
+        j.remoteFormat = "flv";
+        j.secrets = {"streamkey123"};
+        rows.push_back(
+            {"rtmp-push: key masked",
+             cam({{"type", "rtmp-push"}, {"rtmpUri", "rtmp://live.example.com/app/streamkey123"}}),
+             j});
+    }
+    {
+        JobSpec j;
+        j.kind = JobKind::Social;
+        j.type = "social";
+        j.streamGuid = "live/cam";
+        j.remote = "rtmp://a.rtmp.youtube.com/live2/sk-abcd-1234";
+        j.remoteMasked = "rtmp://a.rtmp.youtube.com/live2/••••";
+        j.remoteFormat = "flv";
+        j.persist = true;
+        j.attempts = 0;
+        j.secrets = {"sk-abcd-1234"};
+        rows.push_back(
+            {"destUri: social pusher, key masked",
+             Json::array({{{"streamGuid", "live/cam"},
+                           {"destUri", "rtmp://a.rtmp.youtube.com/live2/sk-abcd-1234"}}}),
+             j});
+    }
+    {
+        JobSpec j;
+        j.kind = JobKind::Record;
+        j.type = "record";
+        j.streamGuid = "live/cam";
+        j.persist = true;
+        j.target = "archive";
+        j.objectPrefix = "cams/front";
+        rows.push_back(
+            {"cloudParams: recording",
+             Json::array({{{"streamGuid", "live/cam"},
+                           {"cloudParams",
+                            {{"bucketName", "archive"}, {"fileStorageName", "cams/front"}}}}}),
+             j});
+    }
+    {
+        UrlPolicy strict = defaultPolicy();
+        strict.allowLoopback = false;
+        strict.allowPrivate = false;
+        rows.push_back({"public source under the strictest policy",
+                        cam({{"type", "rtmp"}, {"rtmpUri", "rtmp://8.8.8.8/live/x"}}),
+                        pull("rtmp", "rtmp://8.8.8.8/live/x", "rtmp://8.8.8.8/live/x",
+                             {"-rw_timeout", "8000000"}),
+                        strict});
+    }
+    {
+        UrlPolicy linkLocal = defaultPolicy();
+        linkLocal.allowLinkLocal = true;
+        rows.push_back({"link-local when the policy allows it",
+                        cam({{"type", "rtsp"}, {"rtspUri", "rtsp://169.254.10.1/x"}}),
+                        pull("rtsp", "rtsp://169.254.10.1/x", "rtsp://169.254.10.1/x",
+                             {"-rtsp_transport", "tcp", "-timeout", "8000000"}),
+                        linkLocal});
+    }
+    return rows;
+}
+
+struct BadRow {
+    const char* name;
+    Json streams;
+    std::string path;    // exact problem path
+    std::string message; // part of its message
+    UrlPolicy policy = defaultPolicy();
+};
+
+UrlPolicy noLoopback() {
+    auto p = defaultPolicy();
+    p.allowLoopback = false;
+    return p;
+}
+UrlPolicy noPrivate() {
+    auto p = defaultPolicy();
+    p.allowPrivate = false;
+    return p;
+}
+
+std::vector<BadRow> badRows() {
+    const std::string props = "streams[0].camParams.properties.";
+    auto rtsp = [](const std::string& uri) {
+        return cam({{"type", "rtsp"}, {"rtspUri", uri}});
+    };
+    auto rtmp = [](const std::string& uri) {
+        return cam({{"type", "rtmp"}, {"rtmpUri", uri}});
+    };
+    auto srt = [](Json extra) {
+        Json p = {{"type", "srt"}, {"port", "9000"}};
+        p.update(extra);
+        return cam(p);
+    };
+    auto dest = [](const std::string& uri) {
+        return Json::array({{{"streamGuid", "live/cam"}, {"destUri", uri}}});
+    };
+    UrlPolicy noFiles = defaultPolicy();
+    noFiles.fileRoots.clear();
+    return {
+        // Not URLs.
+        {"malformed: no host", rtsp("rtsp:///x"), props + "rtspUri", "is not a valid URL"},
+        {"malformed: no scheme", rtsp("192.0.2.1/x"), props + "rtspUri", "is not a valid URL"},
+        {"malformed: port out of range", rtsp("rtsp://cam:70000/x"), props + "rtspUri",
+         "is not a valid URL"},
+        {"malformed: port a word", rtsp("rtsp://cam:abc/x"), props + "rtspUri",
+         "is not a valid URL"},
+        {"malformed: space", rtsp("rtsp://cam/a b"), props + "rtspUri", "is not a valid URL"},
+        {"malformed: newline", rtsp("rtsp://cam/a\nb"), props + "rtspUri", "is not a valid URL"},
+        {"malformed: unclosed ipv6", rtsp("rtsp://[::1/x"), props + "rtspUri",
+         "is not a valid URL"},
+        // Wrong schemes.
+        {"file:/// for rtsp (no host)", rtsp("file:///etc/passwd"), props + "rtspUri",
+         "is not a valid URL"},
+        {"file:// for rtsp", rtsp("file://localhost/etc/passwd"), props + "rtspUri",
+         "scheme 'file' is not allowed here"},
+        {"http for rtsp", rtsp("http://192.0.2.1/x"), props + "rtspUri",
+         "scheme 'http' is not allowed here (rtsp, rtsps)"},
+        {"rtsp for hls", cam({{"type", "hls"}, {"hlsUri", "rtsp://192.0.2.1/x"}}), props + "hlsUri",
+         "scheme 'rtsp' is not allowed here (http, https)"},
+        {"concat: as rtmp", rtmp("concat:/etc/passwd|/etc/shadow"), props + "rtmpUri",
+         "is not a valid URL"},
+        {"concat: as a file", cam({{"type", "file"}, {"files", "concat:a.mp4|b.mp4"}}),
+         props + "files", "must be a file path"},
+        {"url as a file", cam({{"type", "file"}, {"files", "http://192.0.2.1/a.mp4"}}),
+         props + "files", "must be a file path"},
+        {"subfile:// for rtmp-push",
+         cam({{"type", "rtmp-push"}, {"rtmpUri", "subfile://x/etc/passwd"}}), props + "rtmpUri",
+         "scheme 'subfile' is not allowed"},
+        // Files.
+        {"file outside the root", cam({{"type", "file"}, {"files", "/etc/passwd"}}),
+         props + "files", "'/etc/passwd' is outside the media folders"},
+        {"file with .. out of the root", cam({{"type", "file"}, {"files", "../secret.mp4"}}),
+         props + "files", "is outside the media folders"},
+        {"file with .. deeper", cam({{"type", "file"}, {"files", "clips/../../x.mp4"}}),
+         props + "files", "is outside the media folders"},
+        {"file in a sibling folder", cam({{"type", "file"}, {"files", "/srv/media-other/x.mp4"}}),
+         props + "files", "is outside the media folders"},
+        {"file index past the list", cam({{"type", "file"}, {"files", "a.mp4"}, {"index", "3"}}),
+         props + "files", "names no file at index 3"},
+        {"file without roots", cam({{"type", "file"}, {"files", "a.mp4"}}), props + "files",
+         "file sources are not allowed by the URL policy", noFiles},
+        // Address classes.
+        {"link-local metadata", rtsp("rtsp://169.254.169.254/latest/meta-data"), props + "rtspUri",
+         "link-local address '169.254.169.254'"},
+        {"link-local hls", cam({{"type", "hls"}, {"uri", "http://169.254.169.254/x.m3u8"}}),
+         props + "uri", "link-local address"},
+        {"link-local ipv6", rtsp("rtsp://[fe80::1]/x"), props + "rtspUri",
+         "link-local address 'fe80::1'"},
+        {"link-local v4-mapped", rtsp("rtsp://[::ffff:169.254.169.254]/x"), props + "rtspUri",
+         "link-local address"},
+        {"link-local ipcam",
+         cam({{"type", "ipcam"}, {"host", "169.254.169.254"}, {"remoteStreamName", "x"}}),
+         props + "host", "link-local address"},
+        {"link-local srt-caller",
+         cam({{"type", "srt-caller"}, {"ip", "169.254.1.1"}, {"port", "9000"}}), props + "ip",
+         "link-local address"},
+        {"link-local destUri", dest("rtmp://169.254.169.254/app/key"), "streams[0].destUri",
+         "link-local address"},
+        {"unspecified source", rtsp("rtsp://0.0.0.0/x"), props + "rtspUri",
+         "unspecified address '0.0.0.0' cannot be a source"},
+        {"unspecified ipv6 source", rtmp("rtmp://[::]/live/x"), props + "rtmpUri",
+         "unspecified address"},
+        {"unspecified destination", dest("rtmp://0.0.0.0/app/key"), "streams[0].destUri",
+         "unspecified address"},
+        {"loopback refused", rtmp("rtmp://127.0.0.1/live/x"), props + "rtmpUri",
+         "loopback address '127.0.0.1' is not allowed by the URL policy", noLoopback()},
+        {"localhost refused", rtsp("rtsp://localhost:8554/x"), props + "rtspUri",
+         "loopback address 'localhost'", noLoopback()},
+        {"LOCALHOST refused", rtsp("rtsp://LocalHost/x"), props + "rtspUri", "loopback address",
+         noLoopback()},
+        {"sub.localhost refused", rtsp("rtsp://cam.localhost/x"), props + "rtspUri",
+         "loopback address", noLoopback()},
+        {"ipv6 loopback refused", rtsp("rtsp://[::1]/x"), props + "rtspUri", "loopback address",
+         noLoopback()},
+        {"v4-mapped loopback refused", rtsp("rtsp://[::ffff:127.0.0.1]/x"), props + "rtspUri",
+         "loopback address", noLoopback()},
+        {"loopback destUri refused", dest("rtmp://127.0.0.1/app/key"), "streams[0].destUri",
+         "loopback address", noLoopback()},
+        {"private 10/8 refused", rtsp("rtsp://10.0.0.5/x"), props + "rtspUri",
+         "private address '10.0.0.5' is not allowed by the URL policy", noPrivate()},
+        {"private 192.168/16 refused", rtsp("rtsp://192.168.1.2/x"), props + "rtspUri",
+         "private address", noPrivate()},
+        {"private 172.16/12 refused", rtsp("rtsp://172.31.0.1/x"), props + "rtspUri",
+         "private address", noPrivate()},
+        {"CGNAT refused", rtsp("rtsp://100.64.0.1/x"), props + "rtspUri", "private address",
+         noPrivate()},
+        {"ipv6 ULA refused", rtsp("rtsp://[fd00::1]/x"), props + "rtspUri", "private address",
+         noPrivate()},
+        {"private ipcam refused",
+         cam({{"type", "ipcam"}, {"host", "192.168.0.9"}, {"remoteStreamName", "x"}}),
+         props + "host", "private address", noPrivate()},
+        // Types and fields.
+        {"unknown type", cam({{"type", "webrtc"}, {"uri", "rtsp://192.0.2.1/x"}}), props + "type",
+         "unknown restreamer type 'webrtc'"},
+        {"type missing", cam({{"rtspUri", "rtsp://192.0.2.1/x"}}), props + "type",
+         "required for this type"},
+        {"rtspUri missing", cam({{"type", "rtsp"}}), props + "rtspUri", "required for this type"},
+        {"rtmpUri empty", cam({{"type", "rtmp"}, {"rtmpUri", ""}}), props + "rtmpUri",
+         "required for this type"},
+        {"ipcam host missing", cam({{"type", "ipcam"}, {"remoteStreamName", "x"}}), props + "host",
+         "required for this type"},
+        {"ipcam stream name missing", cam({{"type", "ipcam"}, {"host", "192.0.2.1"}}),
+         props + "remoteStreamName", "required for this type"},
+        {"file list missing", cam({{"type", "file"}}), props + "files", "required for this type"},
+        {"srt without port", cam({{"type", "srt"}}), props + "port", "required for this type"},
+        {"srt port privileged", srt({{"port", "80"}}), props + "port",
+         "must be an integer between 1024 and 65535, got '80'"},
+        {"srt ip a name", srt({{"ip", "example.com"}}), props + "ip",
+         "must be an IP address to listen on"},
+        {"srt-caller without ip", cam({{"type", "srt-caller"}, {"port", "9000"}}), props + "ip",
+         "required for this type"},
+        {"srt-caller role",
+         cam({{"type", "srt-caller"}, {"ip", "203.0.113.5"}, {"port", "9000"}, {"role", "both"}}),
+         props + "role", "must be sender or receiver"},
+        {"mpegts cast", cam({{"type", "mpegts"}, {"port", "5000"}, {"cast", "broadcast"}}),
+         props + "cast", "must be unicast or multicast"},
+        {"rtsp transport",
+         cam({{"type", "rtsp"}, {"rtspUri", "rtsp://192.0.2.1/x"}, {"transport", "http"}}),
+         props + "transport", "must be tcp or udp"},
+        {"attempts not an integer",
+         cam({{"type", "rtsp"}, {"rtspUri", "rtsp://192.0.2.1/x"}, {"attempts", "many"}}),
+         props + "attempts", "must be an integer between 0 and 1000, got 'many'"},
+        {"attempts fractional",
+         cam({{"type", "rtsp"}, {"rtspUri", "rtsp://192.0.2.1/x"}, {"attempts", "2.5"}}),
+         props + "attempts", "must be an integer"},
+        {"delayS negative",
+         cam({{"type", "rtsp"}, {"rtspUri", "rtsp://192.0.2.1/x"}, {"delayS", "-1"}}),
+         props + "delayS", "must be a number of seconds between 0 and 3600, got '-1'"},
+        {"delayS a word",
+         cam({{"type", "rtsp"}, {"rtspUri", "rtsp://192.0.2.1/x"}, {"delayS", "soon"}}),
+         props + "delayS", "must be a number of seconds"},
+        {"immediate not a flag",
+         cam({{"type", "rtsp"}, {"rtspUri", "rtsp://192.0.2.1/x"}, {"immediate", "maybe"}}),
+         props + "immediate", "must be true or false, got 'maybe'"},
+        {"passphrase too short", srt({{"passphrase", "short"}}), props + "passphrase",
+         "must be 10..79 characters"},
+        {"passphrase too long", srt({{"passphrase", std::string(80, 'a')}}), props + "passphrase",
+         "must be 10..79 characters"},
+        {"passphrase with &", srt({{"passphrase", "0123456789&mode=x"}}), props + "passphrase",
+         "must be 10..79 characters"},
+        {"streamid with a space", srt({{"streamid", "a b"}}), props + "streamid",
+         "has characters not allowed"},
+        {"streamid with &", srt({{"streamid", "a&passphrase=x"}}), props + "streamid",
+         "has characters not allowed"},
+        {"latency too low", srt({{"latency", "5"}}), props + "latency",
+         "must be an integer between 20 and 8000"},
+        {"action kill",
+         cam({{"type", "rtsp"}, {"rtspUri", "rtsp://192.0.2.1/x"}, {"action", "kill"}}),
+         props + "action", "only \"create\" can be stored in a provision, got 'kill'"},
+        {"destUri http", dest("http://192.0.2.1/app/key"), "streams[0].destUri",
+         "scheme 'http' is not allowed here (rtmp, rtmps)"},
+        {"destUri malformed", dest("rtmp:/nohost"), "streams[0].destUri", "is not a valid URL"},
+        {"second stream",
+         Json::array({{{"streamGuid", "live/a"}, {"destUri", "rtmp://192.0.2.1/a/k"}},
+                      {{"streamGuid", "live/b"}, {"destUri", "file://h/etc/passwd"}}}),
+         "streams[1].destUri", "scheme 'file'"},
+    };
+}
+
+} // namespace
+
+class TestJobSpec : public QObject {
+    Q_OBJECT
+private slots:
+    void jobs_data();
+    void jobs();
+    void refused_data();
+    void refused();
+    void everyProblemAtOnce();
+    void noMediaFieldsNoJob();
+    void sealedValuesAreOpened();
+    void classify_data();
+    void classify();
+    void resolved_data();
+    void resolved();
+    void ffmpeg_data();
+    void ffmpeg();
+    void scrub_data();
+    void scrub();
+    void scrubTerminatesWhenASecretLooksLikeTheMask();
+};
+
+void TestJobSpec::jobs_data() {
+    QTest::addColumn<int>("index");
+    const auto rows = goodRows();
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        QTest::addRow("%s", rows[i].name) << int(i);
+}
+
+void TestJobSpec::jobs() {
+    QFETCH(int, index);
+    const auto row = goodRows()[static_cast<std::size_t>(index)];
+    auto jobs = jobsForProvision(provision(row.streams), row.policy);
+    QVERIFY2(bool(jobs), jobs ? "" : sy::model::describe(jobs.error()).c_str());
+    QCOMPARE(jobs->size(), std::size_t{1});
+    QCOMPARE(describe(jobs->front()), describe(row.expected));
+    QVERIFY(jobs->front() == row.expected);
+    // Whatever is shown never carries a secret.
+    for (const auto& s : jobs->front().secrets)
+        QVERIFY2(jobs->front().remoteMasked.find(s) == std::string::npos, s.c_str());
+}
+
+void TestJobSpec::refused_data() {
+    QTest::addColumn<int>("index");
+    const auto rows = badRows();
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        QTest::addRow("%s", rows[i].name) << int(i);
+}
+
+void TestJobSpec::refused() {
+    QFETCH(int, index);
+    const auto row = badRows()[static_cast<std::size_t>(index)];
+    auto jobs = jobsForProvision(provision(row.streams), row.policy);
+    QVERIFY2(!bool(jobs), "accepted");
+    const auto all = sy::model::describe(jobs.error());
+    // The cause first, then where: a row that fails on the path alone says so.
+    const sy::model::Problem* match = nullptr;
+    for (const auto& p : jobs.error())
+        if (!match && p.message.find(row.message) != std::string::npos)
+            match = &p;
+    QVERIFY2(match, ("no problem says …" + row.message + "…; got:\n" + all).c_str());
+    QCOMPARE(QString::fromStdString(match->path), QString::fromStdString(row.path));
+}
+
+void TestJobSpec::everyProblemAtOnce() {
+    auto jobs = jobsForProvision(
+        provision(Json::array(
+            {{{"streamGuid", "live/a"},
+              {"camParams",
+               {{"properties",
+                 {{"type", "srt"}, {"port", "9000"}, {"passphrase", "short"}, {"attempts", "x"}}}}},
+              {"destUri", "rtmp://169.254.169.254/a/k"}},
+             {{"streamGuid", "live/b"},
+              {"camParams", {{"properties", {{"type", "rtsp"}, {"rtspUri", "file:///x"}}}}}}})),
+        defaultPolicy());
+    QVERIFY(!jobs);
+    // Where each is: the stream and the field (the exact path form is checked by refused()).
+    const std::vector<std::pair<std::string, std::string>> expected = {{"streams[0]", "attempts"},
+                                                                       {"streams[0]", "passphrase"},
+                                                                       {"streams[0]", "destUri"},
+                                                                       {"streams[1]", "rtspUri"}};
+    QCOMPARE(jobs.error().size(), expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        const auto& path = jobs.error()[i].path;
+        QVERIFY2(path.starts_with(expected[i].first) && path.ends_with(expected[i].second),
+                 path.c_str());
+    }
+}
+
+void TestJobSpec::noMediaFieldsNoJob() {
+    auto jobs =
+        jobsForProvision(provision(Json::array({{{"streamGuid", "live/a"}}})), defaultPolicy());
+    QVERIFY(jobs && jobs->empty());
+    // Three media fields on one stream: three jobs, in the order pull, social, record.
+    jobs = jobsForProvision(
+        provision(Json::array(
+            {{{"streamGuid", "live/a"},
+              {"camParams",
+               {{"properties", {{"type", "rtmp"}, {"rtmpUri", "rtmp://192.0.2.1/l/s"}}}}},
+              {"destUri", "rtmp://192.0.2.2/app/key1"},
+              {"cloudParams", {{"bucketName", "archive"}}}}})),
+        defaultPolicy());
+    QVERIFY(jobs);
+    QCOMPARE(jobs->size(), std::size_t{3});
+    QCOMPARE(toString((*jobs)[0].kind), toString(JobKind::Pull));
+    QCOMPARE(toString((*jobs)[1].kind), toString(JobKind::Social));
+    QCOMPARE(toString((*jobs)[2].kind), toString(JobKind::Record));
+    for (const auto& j : *jobs)
+        QCOMPARE(j.streamGuid, std::string("live/a"));
+}
+
+void TestJobSpec::sealedValuesAreOpened() {
+    // `open` turns sealed values back into plain text; one that cannot be opened is a problem
+    // that names the field, not the value.
+    auto open = [](const std::string& v) -> sy::Result<std::string> {
+        if (v == "SEALED:key")
+            return std::string("rtmp://192.0.2.2/app/realkey99");
+        if (v.starts_with("SEALED:"))
+            return sy::fail("corrupt", "the secret key does not open this value");
+        return v;
+    };
+    auto jobs = jobsForProvision(
+        provision(Json::array({{{"streamGuid", "live/a"}, {"destUri", "SEALED:key"}}})),
+        defaultPolicy(), open);
+    QVERIFY(jobs);
+    QCOMPARE(jobs->front().remote, std::string("rtmp://192.0.2.2/app/realkey99"));
+    QCOMPARE(jobs->front().secrets, std::vector<std::string>{"realkey99"});
+    auto bad = jobsForProvision(
+        provision(Json::array({{{"streamGuid", "live/a"}, {"destUri", "SEALED:other"}}})),
+        defaultPolicy(), open);
+    QVERIFY(!bad);
+    QCOMPARE(bad.error().front().path, std::string("streams[0].destUri"));
+    QVERIFY(bad.error().front().message.find("cannot be read back") != std::string::npos);
+}
+
+void TestJobSpec::classify_data() {
+    QTest::addColumn<std::string>("host");
+    QTest::addColumn<int>("cls"); // -1: not a literal
+    auto row = [](const char* h, int c) {
+        QTest::addRow("%s", *h ? h : "(empty)") << std::string(h) << c;
+    };
+    const int pub = int(HostClass::Public), loop = int(HostClass::Loopback),
+              priv = int(HostClass::Private), ll = int(HostClass::LinkLocal),
+              any = int(HostClass::Unspecified);
+    row("1.2.3.4", pub);
+    row("8.8.8.8", pub);
+    row("127.0.0.1", loop);
+    row("127.255.255.254", loop);
+    row("0.0.0.0", any);
+    row("10.1.2.3", priv);
+    row("172.16.0.1", priv);
+    row("172.31.255.255", priv);
+    row("172.32.0.1", pub);
+    row("172.15.255.255", pub);
+    row("192.168.0.1", priv);
+    row("192.169.0.1", pub);
+    row("100.64.0.1", priv);
+    row("100.127.255.255", priv);
+    row("100.63.255.255", pub);
+    row("100.128.0.1", pub);
+    row("169.254.169.254", ll);
+    row("169.254.0.1", ll);
+    row("169.255.0.1", pub);
+    row("::1", loop);
+    row("::", any);
+    row("fe80::1", ll);
+    row("febf::1", ll);
+    row("fc00::1", priv);
+    row("fd12:3456::1", priv);
+    row("2001:db8::1", pub);
+    row("::ffff:127.0.0.1", loop);
+    row("::ffff:169.254.169.254", ll);
+    row("::ffff:10.0.0.1", priv);
+    row("::ffff:100.64.1.1", priv);
+    row("::ffff:0.0.0.0", any);
+    row("::ffff:8.8.8.8", pub);
+    row("example.com", -1);
+    row("localhost", -1);
+    row("[::1]", -1);
+    row("1.2.3", -1);
+    row("", -1);
+}
+
+void TestJobSpec::classify() {
+    QFETCH(std::string, host);
+    QFETCH(int, cls);
+    const auto c = classifyLiteral(host);
+    QCOMPARE(c ? int(*c) : -1, cls);
+}
+
+void TestJobSpec::resolved_data() {
+    QTest::addColumn<std::string>("url");
+    QTest::addColumn<bool>("allowLoopback");
+    QTest::addColumn<std::string>("expected"); // parts of the reason, '|'-separated; "" allowed
+    QTest::addRow("localhost refused") << std::string("rtsp://localhost/x") << false
+                                       << std::string("loopback address|'localhost'|"
+                                                      "(the name resolves there)");
+    QTest::addRow("localhost allowed")
+        << std::string("rtsp://localhost/x") << true << std::string();
+    QTest::addRow("short form 127.1") << std::string("rtmp://127.1/live/x") << false
+                                      << std::string("loopback address|'127.1'|resolves there");
+    QTest::addRow("decimal 2130706433") << std::string("rtmp://2130706433/live/x") << false
+                                        << std::string("loopback address|resolves there");
+    QTest::addRow("decimal metadata address")
+        << std::string("http://2852039166/latest/meta-data") << true
+        << std::string("link-local address|resolves there");
+    QTest::addRow("literal link-local")
+        << std::string("rtsp://169.254.169.254/x") << true << std::string("link-local address");
+    QTest::addRow("literal public") << std::string("rtsp://8.8.8.8/x") << false << std::string();
+    QTest::addRow("unresolvable") << std::string("rtsp://no-such-host.invalid/x") << true
+                                  << std::string("cannot resolve|'no-such-host.invalid'");
+    QTest::addRow("a file path") << std::string("/srv/media/a.mp4") << false << std::string();
+}
+
+void TestJobSpec::resolved() {
+    QFETCH(std::string, url);
+    QFETCH(bool, allowLoopback);
+    QFETCH(std::string, expected);
+    UrlPolicy policy = defaultPolicy();
+    policy.allowLoopback = allowLoopback;
+    const auto why = checkResolved(url, policy);
+    if (expected.empty()) {
+        QVERIFY2(!why, why ? why->c_str() : "");
+        return;
+    }
+    QVERIFY2(why.has_value(), "allowed");
+    std::size_t start = 0;
+    while (start <= expected.size()) {
+        const auto bar = expected.find('|', start);
+        const auto part = expected.substr(start, bar == std::string::npos ? bar : bar - start);
+        QVERIFY2(why->find(part) != std::string::npos, (part + " not in: " + *why).c_str());
+        if (bar == std::string::npos)
+            break;
+        start = bar + 1;
+    }
+}
+
+void TestJobSpec::ffmpeg_data() {
+    QTest::addColumn<Json>("streams");
+    QTest::addColumn<std::string>("output");
+    QTest::addColumn<std::string>("golden");
+    const std::string head =
+        "ffmpeg -hide_banner -nostdin -loglevel error -progress pipe:1 -stats_period 0.5 ";
+    const std::string cluster = "rtmp://127.0.0.1:24001/live/cam";
+    const std::string pullTail = " -map 0:v:0? -map 0:a:0? -c:v copy -c:a aac -b:a 128k -ar "
+                                 "44100 -f flv " +
+                                 cluster;
+    QTest::addRow("pull rtsp")
+        << cam({{"type", "rtsp"}, {"rtspUri", "rtsp://u:pw123@192.0.2.10/s"}}) << std::string()
+        << head + "-rtsp_transport tcp -timeout 8000000 -i rtsp://u:pw123@192.0.2.10/s" + pullTail;
+    QTest::addRow("pull rtmp") << cam({{"type", "rtmp"}, {"rtmpUri", "rtmp://192.0.2.1/live/s"}})
+                               << std::string()
+                               << head + "-rw_timeout 8000000 -i rtmp://192.0.2.1/live/s" +
+                                      pullTail;
+    QTest::addRow("pull file looped")
+        << cam({{"type", "file"}, {"files", "a.mp4"}, {"loop", "true"}}) << std::string()
+        << head + "-stream_loop -1 -re -i /srv/media/a.mp4" + pullTail;
+    QTest::addRow("pull srt listener") << cam({{"type", "srt"}, {"port", "9000"}}) << std::string()
+                                       << head + "-i srt://0.0.0.0:9000?mode=listener" + pullTail;
+    QTest::addRow("push rtmp") << cam({{"type", "rtmp-push"},
+                                       {"rtmpUri", "rtmp://192.0.2.1/app/key1"}})
+                               << std::string()
+                               << head + "-rw_timeout 8000000 -i " + cluster +
+                                      " -map 0 -c copy -f flv rtmp://192.0.2.1/app/key1";
+    QTest::addRow("push srt caller")
+        << cam({{"type", "srt-caller"}, {"ip", "192.0.2.1"}, {"port", "9000"}}) << std::string()
+        << head + "-rw_timeout 8000000 -i " + cluster +
+               " -map 0 -c copy -f mpegts srt://192.0.2.1:9000?mode=caller";
+    QTest::addRow("social") << Json::array({{{"streamGuid", "live/cam"},
+                                             {"destUri", "rtmps://192.0.2.9/app/sk-1"}}})
+                            << std::string()
+                            << head + "-rw_timeout 8000000 -i " + cluster +
+                                   " -map 0 -c copy -f flv rtmps://192.0.2.9/app/sk-1";
+    QTest::addRow("record")
+        << Json::array({{{"streamGuid", "live/cam"}, {"cloudParams", {{"bucketName", "archive"}}}}})
+        << std::string("/data/recordings/7.mkv")
+        << head + "-rw_timeout 2000000 -i " + cluster +
+               " -map 0 -c copy -cluster_time_limit 2000 -flush_packets 1 -f matroska -y "
+               "/data/recordings/7.mkv";
+}
+
+void TestJobSpec::ffmpeg() {
+    QFETCH(Json, streams);
+    QFETCH(std::string, output);
+    QFETCH(std::string, golden);
+    auto jobs = jobsForProvision(provision(streams), defaultPolicy());
+    QVERIFY(jobs && jobs->size() == 1);
+    const auto& spec = jobs->front();
+    const std::string cluster = "rtmp://127.0.0.1:24001/live/cam";
+    const auto args = ffmpegArguments(spec, cluster, output);
+    QCOMPARE(QString::fromStdString(join(args)), QString::fromStdString(golden));
+    // What matters, whatever the golden line: one input, the format, and the output URL last.
+    const auto at = [&](const std::string& a) {
+        return std::find(args.begin(), args.end(), a) - args.begin();
+    };
+    const auto input = at("-i");
+    QVERIFY(input < std::ptrdiff_t(args.size()) - 1);
+    QCOMPARE(std::count(args.begin(), args.end(), std::string("-i")), std::ptrdiff_t{1});
+    QCOMPARE(args[0], std::string("ffmpeg"));
+    QVERIFY(at("-nostdin") < input);
+    const auto format = at("-f");
+    // "-f <format> <output>", or "-f matroska -y <file>" for a recording.
+    QVERIFY(format > input);
+    QCOMPARE(format, std::ptrdiff_t(args.size()) - (output.empty() ? 3 : 4));
+    switch (spec.kind) {
+    case JobKind::Pull:
+        QCOMPARE(args[std::size_t(input) + 1], spec.remote);
+        QCOMPARE(args.back(), cluster);
+        QCOMPARE(args[std::size_t(format) + 1], std::string("flv"));
+        if (spec.type == "rtsp") {
+            QVERIFY(at("-rtsp_transport") < input);
+            QCOMPARE(args[std::size_t(at("-rtsp_transport")) + 1], std::string("tcp"));
+        }
+        if (spec.type == "rtmp")
+            QVERIFY(at("-rw_timeout") < input);
+        break;
+    case JobKind::Push:
+    case JobKind::Social:
+        QCOMPARE(args[std::size_t(input) + 1], cluster);
+        QVERIFY(at("-rw_timeout") < input);
+        QCOMPARE(args.back(), spec.remote);
+        QCOMPARE(args[std::size_t(format) + 1], spec.remoteFormat);
+        break;
+    case JobKind::Record:
+        QCOMPARE(args[std::size_t(input) + 1], cluster);
+        QVERIFY(at("-rw_timeout") < input);
+        QCOMPARE(args[std::size_t(format) + 1], std::string("matroska"));
+        QCOMPARE(args.back(), output);
+        break;
+    }
+}
+
+void TestJobSpec::scrub_data() {
+    QTest::addColumn<std::string>("text");
+    QTest::addColumn<std::vector<std::string>>("secrets");
+    QTest::addColumn<std::string>("expected");
+    QTest::addRow("key in a URL") << std::string("rtmp://h/app/sk-123 failed")
+                                  << std::vector<std::string>{"sk-123"}
+                                  << std::string("rtmp://h/app/•••• failed");
+    QTest::addRow("every occurrence, every secret")
+        << std::string("pw1x and pw1x, key9 and key9") << std::vector<std::string>{"pw1x", "key9"}
+        << std::string("•••• and ••••, •••• and ••••");
+    QTest::addRow("back to back") << std::string("abcabcabc") << std::vector<std::string>{"abc"}
+                                  << std::string("••••••••••••");
+    QTest::addRow("short secrets are not scrubbed")
+        << std::string("a b ab") << std::vector<std::string>{"ab", ""} << std::string("a b ab");
+    QTest::addRow("no secrets") << std::string("plain") << std::vector<std::string>{}
+                                << std::string("plain");
+    QTest::addRow("not present") << std::string("plain") << std::vector<std::string>{"secret"}
+                                 << std::string("plain");
+}
+
+void TestJobSpec::scrub() {
+    QFETCH(std::string, text);
+    QFETCH(std::vector<std::string>, secrets);
+    QFETCH(std::string, expected);
+    QCOMPARE(QString::fromStdString(sy::media::scrub(text, secrets)),
+             QString::fromStdString(expected));
+}
+
+// A secret made of the mask's own characters ("••", e.g. a masked key sent back as a key) must
+// not make scrub() replace its own replacement for ever. Run in a child process so that a loop
+// fails this test instead of hanging the run.
+void TestJobSpec::scrubTerminatesWhenASecretLooksLikeTheMask() {
+    const pid_t pid = ::fork();
+    QVERIFY(pid >= 0);
+    if (pid == 0) {
+        const auto out = sy::media::scrub("rtmp://h/app/•• failed", {"••"});
+        ::_exit(out.find("failed") != std::string::npos ? 0 : 1);
+    }
+    int status = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    pid_t done = 0;
+    while ((done = ::waitpid(pid, &status, WNOHANG)) == 0 &&
+           std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10)); // polling interval
+    if (done == 0) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, &status, 0);
+        QFAIL("scrub(\"…•• failed\", {\"••\"}) did not return within 10 s (it keeps replacing "
+              "the mask it inserted)");
+    }
+    QVERIFY(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+QTEST_APPLESS_MAIN(TestJobSpec)
+#include "tst_jobspec.moc"
