@@ -4,10 +4,10 @@
 #include "ui/backend/commandrunner.h"
 #include "ui/charts/chartspanel.h"
 #include "ui/models/eventtablemodel.h"
-#include "ui/panels/emptypanel.h"
 #include "ui/panels/eventspanel.h"
 #include "ui/panels/nodespanel.h"
 #include "ui/panels/overviewpanel.h"
+#include "ui/panels/provisionspanel.h"
 #include "ui/panels/streamspanel.h"
 #include "ui/panels/trafficlabpanel.h"
 #include "ui/shell/mainwindow.h"
@@ -62,16 +62,11 @@ void Console::createPages(api::ClusterHost* host) {
     charts_ = new ChartsPanel(backend);
     nodes_ = new NodesPanel(backend, *runner_);
     streams_ = new StreamsPanel(backend);
-    auto* provisions = new EmptyPanel(
-        tr("Provisions"), QIcon(QStringLiteral(":/icons/provisions.svg")),
-        tr("Transcoding ladders, restreamers, social destinations and recordings arrive with "
-           "media management. Until then, provisions are served by the API "
-           "(/as/v1/streams/provision)."));
-    provisions->setObjectName(QStringLiteral("provisionsPanel"));
+    provisions_ = new ProvisionsPanel(backend, *runner_);
     eventsPanel_ = new EventsPanel(*events_);
     lab_ = new TrafficLabPanel(backend, host);
     for (Panel* p : std::initializer_list<Panel*>{overview_, topology_, charts_, nodes_, streams_,
-                                                  provisions, eventsPanel_, lab_})
+                                                  provisions_, eventsPanel_, lab_})
         window_->addPanel(p);
 
     connect(streams_, &StreamsPanel::showPathRequested, this,

@@ -25,6 +25,7 @@ class MainWindow;
 class MonitoringWall;
 class NodesPanel;
 class OverviewPanel;
+class ProvisionsPanel;
 class StreamsPanel;
 class TopologyPanel;
 class TrafficLabPanel;
@@ -48,6 +49,7 @@ public:
     ChartsPanel* charts() const { return charts_; }
     NodesPanel* nodes() const { return nodes_; }
     StreamsPanel* streams() const { return streams_; }
+    ProvisionsPanel* provisions() const { return provisions_; }
     EventsPanel* eventsPanel() const { return eventsPanel_; }
     TrafficLabPanel* trafficLab() const { return lab_; }
 
@@ -75,6 +77,7 @@ private:
     ChartsPanel* charts_ = nullptr;
     NodesPanel* nodes_ = nullptr;
     StreamsPanel* streams_ = nullptr;
+    ProvisionsPanel* provisions_ = nullptr;
     EventsPanel* eventsPanel_ = nullptr;
     TrafficLabPanel* lab_ = nullptr;
 };

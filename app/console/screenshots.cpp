@@ -8,6 +8,8 @@
 #include "core/api/clusterhost.h"
 #include "core/model/nodegrouppresets.h"
 #include "ui/backend/embeddedbackend.h"
+#include "ui/panels/mediaforms.h"
+#include "ui/panels/provisionspanel.h"
 #include "ui/panels/trafficlabpanel.h"
 #include "ui/shell/mainwindow.h"
 #include "ui/topology/topologypanel.h"
@@ -15,6 +17,8 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QLineEdit>
+#include <QPointer>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -106,9 +110,27 @@ int main(int argc, char** argv) {
                 h->simulated().fail(n.nodeId);
                 break;
             }
+        // The Provisions page with a few rows: a restreamer, a social destination (its key
+        // masked) and a folder storage target. SIMULATED nodes carry no media, so the jobs show
+        // how a fault looks.
+        b->createProvisions("demo", nlohmann::json::parse(R"([
+                {"provisionGuid": "restream-live-lobby", "streams": [{"streamGuid": "live/lobby",
+                 "camParams": {"properties": {"type": "rtsp",
+                  "rtspUri": "rtsp://10.0.4.21:554/stream1", "persist": "true"}}}]},
+                {"provisionGuid": "social-live-keynote", "streams": [{"streamGuid": "live/keynote",
+                 "destUri": "rtmp://a.rtmp.youtube.com/live2/xxxx-xxxx-xxxx-xxxx"}]}])"),
+                            [](sy::Result<void>) {});
+        QDir().mkpath(state.filePath(QStringLiteral("recordings")));
+        b->putStorageTarget(
+            {{"name", "archive"},
+             {"kind", "folder"},
+             {"settings", {{"path", state.filePath(QStringLiteral("recordings")).toStdString()}}},
+             {"retention", {{"maxAgeDays", 30}}},
+             {"recordNodeGroups", nlohmann::json::array()}},
+            [](sy::Result<void>) {});
         std::vector<Step> steps;
-        const char* pages[] = {"overview", "topology", "charts", "nodes",
-                               "streams",  "",         "events", "traffic-lab"};
+        const char* pages[] = {"overview", "topology",   "charts", "nodes",
+                               "streams",  "provisions", "events", "traffic-lab"};
         for (int i = 0; i < window.panelCount(); ++i) {
             if (i >= int(std::size(pages)) || !*pages[i])
                 continue;
@@ -116,12 +138,36 @@ int main(int argc, char** argv) {
             if (i == 7) // the lab adding synthetic viewers to the demo group
                 steps.push_back(
                     [&console] { console.trafficLab()->startLab(QStringLiteral("demo"), 2, 150); });
+            if (i == 5) // the storage targets are on the last tab: the jobs are shown
+                steps.push_back([b] { b->refreshMedia(); });
             if (i == 1)
                 steps.push_back([&console] {
                     console.topology()->highlightStream(QStringLiteral("live/sim0"));
                 });
             steps.push_back(
                 [&window, &out, name = QString::fromLatin1(pages[i])] { save(window, out, name); });
+            if (i == 5) { // its other tab, and a form checking as you type
+                steps.push_back([&console, &window, &out] {
+                    console.provisions()->tabs()->setCurrentIndex(2);
+                    save(window, out, QStringLiteral("provisions-storage"));
+                    console.provisions()->tabs()->setCurrentIndex(0);
+                });
+                auto form = std::make_shared<QPointer<sy::ui::RestreamerDialog>>();
+                steps.push_back([&console, form] {
+                    *form = console.provisions()->newRestreamer();
+                    (*form)->setType(QStringLiteral("rtsp"));
+                    qobject_cast<QLineEdit*>((*form)->field(QStringLiteral("streamGuid")))
+                        ->setText(QStringLiteral("live/dock"));
+                    qobject_cast<QLineEdit*>((*form)->field(QStringLiteral("rtspUri")))
+                        ->setText(QStringLiteral("rtsp://169.254.169.254/latest"));
+                });
+                steps.push_back([form, &out] {
+                    if (*form) {
+                        save(**form, out, QStringLiteral("provisions-restreamer"));
+                        (*form)->reject();
+                    }
+                });
+            }
         }
         auto wizard = std::make_shared<QWidget*>(nullptr);
         steps.push_back([&console, wizard] { *wizard = console.openWizard(); });

@@ -9,19 +9,40 @@
 
 #include "core/engine/clustersnapshot.h"
 #include "core/engine/event.h"
+#include "core/media/mediamanager.h"
 #include "core/model/nodegroup.h"
+#include "core/store/mediastore.h"
 #include "core/util/result.h"
+
+#include <nlohmann/json.hpp>
 
 #include <QObject>
 #include <QString>
 
+#include <cstdint>
 #include <functional>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace sy::ui {
 
 using EventList = std::vector<engine::Event>;
+
+// What the media layer runs and keeps (reference §7), as the Provisions page shows it: fetched
+// whole by refreshMedia(), never in pieces. Secrets are masked everywhere in it ("••••").
+struct MediaSnapshot {
+    std::vector<media::JobView> jobs;               // every node group's, ordered by id
+    std::vector<nlohmann::json> targets;            // storage targets, masked, by name
+    std::vector<store::RecordingRecord> recordings; // newest first
+    std::map<std::string, std::vector<nlohmann::json>> provisions; // per node group, masked
+    // Why the media part could not be read ("the media layer is not running…"); the lists
+    // are then those of the last good fetch.
+    QString error;
+    std::int64_t fetchedMs = 0; // 0: never fetched
+};
+using MediaSnapshotPtr = std::shared_ptr<const MediaSnapshot>;
 
 class ClusterBackend : public QObject {
     Q_OBJECT
@@ -62,6 +83,33 @@ public:
     virtual void routeStream(bool publish, std::string nodeGroup, std::string guid,
                              RouteCallback done) = 0;
 
+    // ---- media: provisions, storage targets, recordings (reference §7) ----
+    // The defaults answer that this backend has no media layer, so a backend written before it
+    // (a test's scripted one) keeps working.
+    using UrlCallback = std::function<void(Result<QString>)>;
+
+    // The latest media snapshot (never null; fetchedMs 0 before the first one).
+    virtual MediaSnapshotPtr media() const;
+    // Fetches a new media snapshot in the background; mediaChanged() when it is in. Calls made
+    // while one is in flight are coalesced into one more fetch after it.
+    virtual void refreshMedia();
+    // The URL policy the forms check sources and destinations against: the embedded media
+    // layer's own, a default one when attached (the server checks again on its side).
+    virtual media::UrlPolicy mediaPolicy() const { return {}; }
+    // `provisions`: a JSON array of provisions, stored all or none after the media checks.
+    virtual void createProvisions(std::string nodeGroup, nlohmann::json provisions,
+                                  CommandCallback done);
+    virtual void deleteProvision(std::string nodeGroup, std::string guid, CommandCallback done);
+    // A storage target document (storagetarget.h); a masked or left-out secret keeps its value.
+    virtual void putStorageTarget(nlohmann::json target, CommandCallback done);
+    virtual void deleteStorageTarget(std::string name, CommandCallback done);
+    // Writes, reads back and deletes a probe object with the (possibly unsaved) target: success,
+    // or the error that names the failing step.
+    virtual void testStorageTarget(nlohmann::json target, CommandCallback done);
+    virtual void deleteRecording(std::string nodeGroup, std::int64_t id, CommandCallback done);
+    // Where the recording can be played (file:// or a presigned URL).
+    virtual void recordingPlaybackUrl(std::string nodeGroup, std::int64_t id, UrlCallback done);
+
 Q_SIGNALS:
     // A newer snapshot is available (coalesced: at most one per refresh interval).
     void snapshotChanged();
@@ -69,6 +117,8 @@ Q_SIGNALS:
     void eventsArrived(const sy::ui::EventList& events);
     // Remote backends lose and regain their server; embedded ones are always connected.
     void connectionChanged(bool connected, const QString& detail);
+    // A new media snapshot is available (after refreshMedia(), and after media commands).
+    void mediaChanged();
 };
 
 } // namespace sy::ui

@@ -8,6 +8,7 @@
 #include "core/api/clusterhost.h"
 #include "core/engine/controlcore.h"
 
+#include <QThreadPool>
 #include <QTimer>
 
 #include <atomic>
@@ -43,6 +44,21 @@ public:
     void routeStream(bool publish, std::string nodeGroup, std::string guid,
                      RouteCallback done) override;
 
+    // Media (reference §7): only with a host; a bare core has no media layer (the defaults).
+    // Every call that touches the stores or a storage target runs on a pool of this backend's
+    // own, which the destructor drains before the host goes.
+    MediaSnapshotPtr media() const override;
+    void refreshMedia() override;
+    media::UrlPolicy mediaPolicy() const override;
+    void createProvisions(std::string nodeGroup, nlohmann::json provisions,
+                          CommandCallback done) override;
+    void deleteProvision(std::string nodeGroup, std::string guid, CommandCallback done) override;
+    void putStorageTarget(nlohmann::json target, CommandCallback done) override;
+    void deleteStorageTarget(std::string name, CommandCallback done) override;
+    void testStorageTarget(nlohmann::json target, CommandCallback done) override;
+    void deleteRecording(std::string nodeGroup, std::int64_t id, CommandCallback done) override;
+    void recordingPlaybackUrl(std::string nodeGroup, std::int64_t id, UrlCallback done) override;
+
     // Announces the core's latest snapshot now if it is new (snapshotChanged, synchronously).
     void refreshNow();
 
@@ -57,6 +73,12 @@ private:
     void onCoreEvent(const engine::Event& e); // core thread
     void flushEvents();                       // GUI thread
     void checkSnapshot();                     // GUI thread
+    // Runs `work` on the media pool and `done` with its result on the GUI thread; a successful
+    // command refreshes the media snapshot.
+    template <class T>
+    void inMediaPool(std::function<Result<T>()> work, std::function<void(Result<T>)> done,
+                     bool refreshAfter);
+    void mediaFetched(MediaSnapshotPtr next); // GUI thread
 
     std::unique_ptr<api::ClusterHost> host_;         // owns core_ when set
     std::unique_ptr<engine::ControlCore> ownedCore_; // owns core_ otherwise
@@ -68,6 +90,10 @@ private:
     std::mutex pendingMutex_;
     EventList pending_;
     bool flushQueued_ = false;
+    QThreadPool mediaPool_;
+    MediaSnapshotPtr media_ = std::make_shared<MediaSnapshot>();
+    bool mediaInFlight_ = false;
+    bool mediaAgain_ = false;
     // Commands and event hops may outlive this object; they check it is still alive.
     std::shared_ptr<std::atomic<bool>> alive_ = std::make_shared<std::atomic<bool>>(true);
 };

@@ -2,6 +2,7 @@
 
 #include "core/model/nodegroupcodec.h"
 #include "core/model/nodestatus.h"
+#include "ui/backend/mediajson.h"
 
 #include <QNetworkRequest>
 #include <QPointer>
@@ -707,6 +708,193 @@ void RemoteBackend::roundFailed(const QString& reason) {
     }
     const int shift = std::min(failures_ - 1, 5);
     scheduleRound(std::min(1000 << shift, kMaxBackoffMs));
+}
+
+} // namespace sy::ui
+
+namespace sy::ui {
+
+// --- Media -------------------------------------------------------------------------------------
+
+namespace {
+
+// The provision guid's '/' separates path segments on the wire: each part encoded on its own.
+QString guidPath(const std::string& guid) {
+    QString out;
+    for (const auto& part : QString::fromStdString(guid).split(u'/'))
+        out += u'/' + seg(part.toStdString());
+    return out;
+}
+
+} // namespace
+
+// One media refresh: the storage targets, then per node group its jobs, recordings and
+// provisions. All or nothing, like the cluster rounds: a failure keeps the previous lists.
+struct RemoteBackend::MediaRound {
+    int pending = 0;
+    QString error;
+    MediaSnapshot next;
+    void fail(QString why) {
+        if (error.isEmpty())
+            error = std::move(why);
+    }
+};
+
+void RemoteBackend::refreshMedia() {
+    if (mediaInFlight_) {
+        mediaAgain_ = true;
+        return;
+    }
+    mediaInFlight_ = true;
+    mediaAgain_ = false;
+    auto round = std::make_shared<MediaRound>();
+    // One count held by the starter, so that no early answer finishes the round.
+    round->pending = 1;
+    auto finish = [this, round] {
+        if (--round->pending == 0)
+            mediaRoundDone(*round);
+    };
+    auto get = [this, round, finish](const QString& path, std::function<void(const Json&)> take) {
+        ++round->pending;
+        request("GET", path, {}, [round, finish, path, take = std::move(take)](const Reply& r) {
+            const Json j = parseBody(r.body);
+            if (!succeeded(r))
+                round->fail(describeFailure(path, r));
+            else if (!j.is_array())
+                round->fail(QStringLiteral("%1: the answer is not a JSON array").arg(path));
+            else
+                take(j);
+            finish();
+        });
+    };
+    get(QStringLiteral("/as/v1/storage"), [round](const Json& list) {
+        for (const auto& t : list)
+            if (t.is_object())
+                round->next.targets.push_back(t);
+    });
+    for (const auto& [name, group] : snapshot_->groups) {
+        get(QStringLiteral("/as/v1/media/") + seg(name) + QStringLiteral("/jobs"),
+            [round](const Json& list) {
+                for (const auto& j : list)
+                    round->next.jobs.push_back(jobViewFromJson(j));
+            });
+        get(QStringLiteral("/as/v1/recordings/") + seg(name), [round](const Json& list) {
+            for (const auto& j : list)
+                round->next.recordings.push_back(recordingFromJson(j));
+        });
+        get(QStringLiteral("/as/v1/streams/provision/") + seg(name),
+            [round, name = name](const Json& list) {
+                auto& out = round->next.provisions[name];
+                for (const auto& p : list)
+                    if (p.is_object())
+                        out.push_back(p);
+            });
+    }
+    finish();
+}
+
+void RemoteBackend::mediaRoundDone(MediaRound& round) {
+    mediaInFlight_ = false;
+    auto next = std::make_shared<MediaSnapshot>();
+    if (!round.error.isEmpty()) {
+        *next = *media_; // the last good lists stay
+        next->error = round.error;
+    } else {
+        *next = std::move(round.next);
+        std::sort(next->jobs.begin(), next->jobs.end(),
+                  [](const media::JobView& a, const media::JobView& b) { return a.id < b.id; });
+        std::sort(next->recordings.begin(), next->recordings.end(),
+                  [](const store::RecordingRecord& a, const store::RecordingRecord& b) {
+                      return a.startedMs != b.startedMs ? a.startedMs > b.startedMs : a.id > b.id;
+                  });
+        next->fetchedMs = nowMs();
+    }
+    media_ = std::move(next);
+    Q_EMIT mediaChanged();
+    if (mediaAgain_)
+        refreshMedia();
+}
+
+void RemoteBackend::mediaCommand(QByteArray verb, QString pathAndQuery, QByteArray body,
+                                 CommandCallback done) {
+    QPointer<RemoteBackend> self(this);
+    command(std::move(verb), std::move(pathAndQuery), std::move(body),
+            [self, done = std::move(done)](Result<void> r) {
+                const bool ok = r.ok();
+                if (done)
+                    done(std::move(r));
+                if (ok && self)
+                    self->refreshMedia();
+            });
+}
+
+void RemoteBackend::createProvisions(std::string nodeGroup, nlohmann::json provisions,
+                                     CommandCallback done) {
+    mediaCommand("POST", QStringLiteral("/as/v1/streams/provision/") + seg(nodeGroup),
+                 QByteArray::fromStdString(provisions.dump()), std::move(done));
+}
+
+void RemoteBackend::deleteProvision(std::string nodeGroup, std::string guid, CommandCallback done) {
+    mediaCommand("DELETE",
+                 QStringLiteral("/as/v1/streams/provision/") + seg(nodeGroup) + guidPath(guid), {},
+                 std::move(done));
+}
+
+void RemoteBackend::putStorageTarget(nlohmann::json target, CommandCallback done) {
+    const std::string name =
+        target.is_object() && target.contains("name") && target["name"].is_string()
+            ? target["name"].get<std::string>()
+            : std::string();
+    if (name.empty()) {
+        QMetaObject::invokeMethod(
+            this,
+            [done = std::move(done)] {
+                if (done)
+                    done(fail("invalid", "a storage target needs a name"));
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    mediaCommand("PUT", QStringLiteral("/as/v1/storage/") + seg(name),
+                 QByteArray::fromStdString(target.dump()), std::move(done));
+}
+
+void RemoteBackend::deleteStorageTarget(std::string name, CommandCallback done) {
+    mediaCommand("DELETE", QStringLiteral("/as/v1/storage/") + seg(name), {}, std::move(done));
+}
+
+void RemoteBackend::testStorageTarget(nlohmann::json target, CommandCallback done) {
+    // The unsaved-form route: it also takes a saved target's masked document (its stored
+    // secrets are used), so the page tests both the same way.
+    request("POST", QStringLiteral("/as/v1/storage/test"), QByteArray::fromStdString(target.dump()),
+            [done = std::move(done)](const Reply& r) {
+                if (!done)
+                    return;
+                if (succeeded(r))
+                    return done({});
+                done(fail(errorCode(r.status), errorText(r).toStdString()));
+            });
+}
+
+void RemoteBackend::deleteRecording(std::string nodeGroup, std::int64_t id, CommandCallback done) {
+    mediaCommand("DELETE",
+                 QStringLiteral("/as/v1/recordings/") + seg(nodeGroup) + u'/' + QString::number(id),
+                 {}, std::move(done));
+}
+
+void RemoteBackend::recordingPlaybackUrl(std::string nodeGroup, std::int64_t id, UrlCallback done) {
+    request("GET",
+            QStringLiteral("/as/v1/recordings/") + seg(nodeGroup) + u'/' + QString::number(id), {},
+            [id, done = std::move(done)](const Reply& r) {
+                if (!succeeded(r))
+                    return done(fail(errorCode(r.status), errorText(r).toStdString()));
+                const Json j = parseBody(r.body);
+                const std::string url = j.is_object() ? textField(j, "playbackUrl") : "";
+                if (url.empty())
+                    return done(fail("not_ready", "recording " + std::to_string(id) +
+                                                      " has no playback URL yet"));
+                done(QString::fromStdString(url));
+            });
 }
 
 } // namespace sy::ui

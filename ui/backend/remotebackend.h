@@ -47,6 +47,17 @@ public:
     void routeStream(bool publish, std::string nodeGroup, std::string guid,
                      RouteCallback done) override;
 
+    MediaSnapshotPtr media() const override { return media_; }
+    void refreshMedia() override;
+    void createProvisions(std::string nodeGroup, nlohmann::json provisions,
+                          CommandCallback done) override;
+    void deleteProvision(std::string nodeGroup, std::string guid, CommandCallback done) override;
+    void putStorageTarget(nlohmann::json target, CommandCallback done) override;
+    void deleteStorageTarget(std::string name, CommandCallback done) override;
+    void testStorageTarget(nlohmann::json target, CommandCallback done) override;
+    void deleteRecording(std::string nodeGroup, std::int64_t id, CommandCallback done) override;
+    void recordingPlaybackUrl(std::string nodeGroup, std::int64_t id, UrlCallback done) override;
+
     bool isConnected() const { return connected_; }
     // Events come over the server's event stream (SSE) right now; otherwise each refresh
     // round polls the event pages (the fallback, and all a Stream Manager 2.0 offers).
@@ -63,6 +74,7 @@ public:
 
 private:
     struct Round;
+    struct MediaRound;
     using ReplyHandler = std::function<void(const Reply&)>;
 
     // Sends with the bearer token, logging in first when needed; one retry after a 401.
@@ -87,6 +99,9 @@ private:
     void roundFailed(const QString& reason);
     void scheduleRound(int delayMs);
     void refreshSoon();
+    // A media command: like command(), then a media refresh.
+    void mediaCommand(QByteArray verb, QString pathAndQuery, QByteArray body, CommandCallback done);
+    void mediaRoundDone(MediaRound& round);
 
     QUrl base_;
     QString user_;
@@ -111,6 +126,10 @@ private:
     QByteArray sseBuffer_;
     bool streaming_ = false;
     int streamRefusals_ = 0; // answers other than a stream; after 3 the console keeps polling
+
+    MediaSnapshotPtr media_ = std::make_shared<MediaSnapshot>();
+    bool mediaInFlight_ = false;
+    bool mediaAgain_ = false;
 
     bool connected_ = false;
     QDateTime disconnectedSince_;
