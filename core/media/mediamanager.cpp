@@ -114,6 +114,12 @@ std::string_view toString(JobState s) {
     return "WAIT";
 }
 
+// Optional text fields are left out of answers when empty.
+static void putIfSet(Json& out, const char* key, const std::string& value) {
+    if (!value.empty())
+        out[key] = value;
+}
+
 Json toJson(const JobView& j) {
     Json out = {{"id", j.id},
                 {"nodeGroup", j.nodeGroup},
@@ -130,9 +136,8 @@ Json toJson(const JobView& j) {
                 {"bitrateKbps", j.bitrateKbps},
                 {"bytes", j.bytes},
                 {"uptimeMs", j.uptimeMs}};
-    auto opt = [&](const char* k, const std::string& v) {
-        if (!v.empty())
-            out[k] = v;
+    auto opt = [&out](const char* k, const std::string& v) {
+        putIfSet(out, k, v);
     };
     opt("remote", j.remote);
     opt("target", j.target);
@@ -157,9 +162,8 @@ Json toJson(const RecordingRecord& r, const std::string& playbackUrl) {
                 {"startedMs", r.startedMs},
                 {"localDeleted", r.localDeleted},
                 {"uploadAttempts", r.uploadAttempts}};
-    auto opt = [&](const char* k, const std::string& v) {
-        if (!v.empty())
-            out[k] = v;
+    auto opt = [&out](const char* k, const std::string& v) {
+        putIfSet(out, k, v);
     };
     opt("provisionGuid", r.provisionGuid);
     opt("target", r.target);

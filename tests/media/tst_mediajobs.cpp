@@ -85,6 +85,7 @@ private:
     void putTargets(const QString& s3Endpoint);
     void provision(const std::string& json);
     std::optional<media::JobView> job(const std::string& provisionGuid, JobKind kind) const;
+    bool inState(const std::string& provisionGuid, JobKind kind, JobState state) const;
     bool inService(int count) const;
     QString subscribeUrl(const std::string& guid) const;
     QString publishUrl(const std::string& guid) const;
@@ -163,6 +164,11 @@ std::optional<media::JobView> TestMediaJobs::job(const std::string& provisionGui
     return std::nullopt;
 }
 
+bool TestMediaJobs::inState(const std::string& provisionGuid, JobKind kind, JobState state) const {
+    const auto j = job(provisionGuid, kind);
+    return j && j->state == state;
+}
+
 bool TestMediaJobs::inService(int count) const {
     const auto snap = host_->core().snapshot();
     const auto* g = snap->group(kGroup);
@@ -205,11 +211,7 @@ void TestMediaJobs::rtspCameraIsRestreamedToViewers() {
     provision(R"([{"provisionGuid": "cam1", "streams": [{"streamGuid": "live/cam1", "abrLevel": 0,
         "camParams": {"properties": {"action": "create", "type": "rtsp", "rtspUri": ")" +
               camera.url().toStdString() + R"("}}}]}])");
-    auto live = [this] {
-        const auto j = job("cam1", JobKind::Pull);
-        return j && j->state == JobState::Live;
-    };
-    QTRY_VERIFY_WITH_TIMEOUT(live(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(inState("cam1", JobKind::Pull, JobState::Live), 30000);
     const auto j = *job("cam1", JobKind::Pull);
     QCOMPARE(q(j.remote), camera.url());
     // The origin carries it (its own /stat) and counts the restreamer for scaling.
@@ -245,20 +247,12 @@ void TestMediaJobs::srtCallerIsRestreamedToViewers() {
     provision(R"([{"provisionGuid": "srt1", "streams": [{"streamGuid": "live/srt1", "abrLevel": 0,
         "camParams": {"properties": {"type": "srt", "ip": "127.0.0.1", "port": "24310",
                                      "latency": "120", "persist": "true"}}}]}])");
-    auto listening = [this] {
-        const auto j = job("srt1", JobKind::Pull);
-        return j && j->state == JobState::Starting;
-    };
-    QTRY_VERIFY_WITH_TIMEOUT(listening(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(inState("srt1", JobKind::Pull, JobState::Starting), 10000);
     QVERIFY(job("srt1", JobKind::Pull)->waitingFor.find("caller") != std::string::npos);
     mediatest::SrtCallerSource source(24310);
     QVERIFY2(source.start(), qPrintable(source.error()));
     QVERIFY2(source.waitConnected(20000), qPrintable(source.error()));
-    auto live = [this] {
-        const auto j = job("srt1", JobKind::Pull);
-        return j && j->state == JobState::Live;
-    };
-    QTRY_VERIFY_WITH_TIMEOUT(live(), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(inState("srt1", JobKind::Pull, JobState::Live), 20000);
     auto routed = [this] {
         return !subscribeUrl("live/srt1").isEmpty();
     };
@@ -274,11 +268,7 @@ void TestMediaJobs::persistentRestreamerMovesWhenItsOriginDies() {
     provision(R"([{"provisionGuid": "cam2", "streams": [{"streamGuid": "live/cam2", "abrLevel": 0,
         "camParams": {"properties": {"type": "rtsp", "persist": "true", "rtspUri": ")" +
               camera.url().toStdString() + R"("}}}]}])");
-    auto live = [this] {
-        const auto j = job("cam2", JobKind::Pull);
-        return j && j->state == JobState::Live;
-    };
-    QTRY_VERIFY_WITH_TIMEOUT(live(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(inState("cam2", JobKind::Pull, JobState::Live), 30000);
     const std::string first = job("cam2", JobKind::Pull)->nodeId;
     auto local =
         std::dynamic_pointer_cast<providers::LocalProvider>(host_->providers().at("LOCAL"));
@@ -297,7 +287,7 @@ void TestMediaJobs::persistentRestreamerMovesWhenItsOriginDies() {
           job("cam2", JobKind::Pull)->nodeId.c_str(), static_cast<long long>(sinceKill.elapsed()),
           first.c_str());
     // ...is live there, and viewers that ask routing again receive it.
-    QTRY_VERIFY_WITH_TIMEOUT(live(), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(inState("cam2", JobKind::Pull, JobState::Live), 20000);
     qInfo("live again after %lld ms", static_cast<long long>(sinceKill.elapsed()));
     const auto j = *job("cam2", JobKind::Pull);
     QVERIFY(j.restarts >= 1);
@@ -335,11 +325,7 @@ void TestMediaJobs::socialPusherSurvivesDestinationRestart() {
     provision(R"([{"provisionGuid": "show", "streams": [{"streamGuid": "live/show",
         "destUri": ")" +
               platform.url(q(key)).toStdString() + R"("}]}])");
-    auto live = [this] {
-        const auto j = job("show", JobKind::Social);
-        return j && j->state == JobState::Live;
-    };
-    QTRY_VERIFY_WITH_TIMEOUT(live(), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(inState("show", JobKind::Social, JobState::Live), 20000);
     QVERIFY(platform.waitPublishing(q(key), 20000));
     auto j = *job("show", JobKind::Social);
     // The key is a secret: masked in views, sealed in the store.
@@ -376,11 +362,7 @@ void TestMediaJobs::unreachableSourceEndsInFaultWithTheReason() {
     provision(R"([{"provisionGuid": "gone", "streams": [{"streamGuid": "live/gone", "abrLevel": 0,
         "camParams": {"properties": {"type": "rtsp", "rtspUri": "rtsp://127.0.0.1:24399/none",
                                      "attempts": "1", "delayS": "0.2"}}}]}])");
-    auto fault = [this] {
-        const auto j = job("gone", JobKind::Pull);
-        return j && j->state == JobState::Fault;
-    };
-    QTRY_VERIFY_WITH_TIMEOUT(fault(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(inState("gone", JobKind::Pull, JobState::Fault), 30000);
     const auto j = *job("gone", JobKind::Pull);
     QVERIFY2(j.lastError.find("refused") != std::string::npos, j.lastError.c_str());
     QCOMPARE(j.failures, 2);
@@ -405,11 +387,7 @@ void TestMediaJobs::wrongCameraCredentialsEndInFault() {
         "abrLevel": 0, "camParams": {"properties": {"type": "rtsp", "attempts": "0",
         "rtspUri": ")" +
               url + R"("}}}]}])");
-    auto fault = [this] {
-        const auto j = job("locked", JobKind::Pull);
-        return j && j->state == JobState::Fault;
-    };
-    QTRY_VERIFY_WITH_TIMEOUT(fault(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(inState("locked", JobKind::Pull, JobState::Fault), 30000);
     const auto j = *job("locked", JobKind::Pull);
     QVERIFY2(j.lastError.find("401") != std::string::npos ||
                  j.lastError.find("nauthorized") != std::string::npos,
