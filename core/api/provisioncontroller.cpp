@@ -25,7 +25,9 @@ struct ParsedProvisions {
 };
 
 // Resolves the group and decodes the body (an array, or one object: tolerance rule 4).
-Result<ParsedProvisions, HttpResponse> provisionsFromRequest(ApiContext& ctx, const ApiRequest& r) {
+// `replacing`: a PUT, where a secret sent back masked (as a GET shows it) keeps its stored value.
+Result<ParsedProvisions, HttpResponse> provisionsFromRequest(ApiContext& ctx, const ApiRequest& r,
+                                                             bool replacing = false) {
     const auto snap = ctx.core.snapshot();
     const auto* g = findGroup(*snap, r.param("ng"));
     if (!g)
@@ -33,6 +35,21 @@ Result<ParsedProvisions, HttpResponse> provisionsFromRequest(ApiContext& ctx, co
     auto body = jsonBody(r.http);
     if (!body)
         return unexpected(std::move(body).error());
+    if (replacing) {
+        auto keep = [&](Json& doc) {
+            if (!doc.is_object() || !doc.contains("provisionGuid") ||
+                !doc["provisionGuid"].is_string())
+                return;
+            if (auto stored = ctx.core.store().getProvision(
+                    groupName(*g), doc["provisionGuid"].get<std::string>()))
+                doc = media::MediaManager::keepStoredSecrets(doc, stored->doc);
+        };
+        if (body->is_array())
+            for (auto& doc : *body)
+                keep(doc);
+        else
+            keep(*body);
+    }
     auto parsed = model::parseProvisions(*body);
     if (!parsed)
         return unexpected(problemsResponse("provision request", parsed.error()));
@@ -92,7 +109,7 @@ HttpResponse createProvisions(ApiContext& ctx, const ApiRequest& r) {
 }
 
 HttpResponse updateProvisions(ApiContext& ctx, const ApiRequest& r) {
-    auto parsed = provisionsFromRequest(ctx, r);
+    auto parsed = provisionsFromRequest(ctx, r, true);
     if (!parsed)
         return parsed.error();
     auto done = ctx.core.store().transact([&](store::Tx& tx) -> Result<void> {

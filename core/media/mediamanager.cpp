@@ -1115,6 +1115,38 @@ Json MediaManager::maskSecrets(const Json& doc) {
     return out;
 }
 
+Json MediaManager::keepStoredSecrets(const Json& given, const Json& stored) {
+    Json out = given;
+    const auto masked = [](const Json& v) {
+        return v.is_string() && v.get<std::string>().find("••••") != std::string::npos;
+    };
+    if (!out.contains("streams") || !out["streams"].is_array() || !stored.contains("streams") ||
+        !stored["streams"].is_array())
+        return out;
+    auto& streams = out["streams"];
+    const auto& old = stored["streams"];
+    for (std::size_t i = 0; i < streams.size() && i < old.size(); ++i) {
+        auto& s = streams[i];
+        const auto& o = old[i];
+        if (!s.is_object() || !o.is_object())
+            continue;
+        if (s.contains("destUri") && masked(s["destUri"]) && o.contains("destUri"))
+            s["destUri"] = o["destUri"];
+        if (!s.contains("camParams") || !s["camParams"].is_object() ||
+            !s["camParams"].contains("properties") || !o.contains("camParams") ||
+            !o["camParams"].is_object() || !o["camParams"].contains("properties"))
+            continue;
+        auto& props = s["camParams"]["properties"];
+        const auto& oldProps = o["camParams"]["properties"];
+        if (!props.is_object() || !oldProps.is_object())
+            continue;
+        for (auto& [k, v] : props.items())
+            if (masked(v) && oldProps.contains(k))
+                v = oldProps[k];
+    }
+    return out;
+}
+
 void MediaManager::activate(const std::string& nodeGroup, const std::string& streamGuid) {
     std::lock_guard lock(impl_->mutex);
     impl_->activations.insert(nodeGroup + "\n" + streamGuid);

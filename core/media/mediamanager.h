@@ -97,6 +97,11 @@ public:
     nlohmann::json sealSecrets(const nlohmann::json& provisionDoc) const;
     // For views: sealed or plain secrets masked.
     static nlohmann::json maskSecrets(const nlohmann::json& provisionDoc);
+    // A replacement sent back as a view shows it: each masked value ("••••" in destUri or a
+    // camParams property) takes the stored value at the same stream and key, so an edit need not
+    // repeat a stream key. Values that are not masked are taken as sent.
+    static nlohmann::json keepStoredSecrets(const nlohmann::json& given,
+                                            const nlohmann::json& stored);
     // `publish?restream=true` or distribute for this stream: a restreamer with immediate=false
     // starts now.
     void activate(const std::string& nodeGroup, const std::string& streamGuid);

@@ -343,6 +343,18 @@ void TestMediaApi::secretsSealedAtRestAndMasked() {
     const auto jobs = f_->as("viewer", "GET", "/as/v1/media/ng1/jobs");
     QCOMPARE(jobs.status, 200);
     noSecret(jobs.body, "jobs");
+
+    // A GET sent back as the PUT (secrets masked) keeps the stored secrets, sealed as they were.
+    Json echoed = Json::array();
+    echoed.push_back(body(f_->as("viewer", "GET", kProv + "/secretcam")));
+    QVERIFY(echoed.dump().find("••••") != std::string::npos);
+    r = post(echoed, "PUT");
+    QCOMPARE(r.status, 200);
+    auto kept = f_->core().store().getProvision("ng1", "secretcam");
+    QVERIFY(bool(kept));
+    QVERIFY(kept->doc["streams"][0]["destUri"] == replaced->doc["streams"][0]["destUri"]);
+    QVERIFY(kept->doc["streams"][0]["camParams"]["properties"]["rtspUri"] ==
+            replaced->doc["streams"][0]["camParams"]["properties"]["rtspUri"]);
     QVERIFY(jobs.body.find(newKey) == std::string::npos);
     QCOMPARE(f_->as("operator", "DELETE", kProv + "/secretcam").status, 200);
 }
