@@ -22,6 +22,10 @@ Json object(Json properties, std::vector<std::string> required = {}) {
     return s;
 }
 
+Json enumOf(std::vector<std::string> values) {
+    return {{"type", "string"}, {"enum", std::move(values)}};
+}
+
 Json schemas() {
     const Json str = {{"type", "string"}};
     const Json integer = {{"type", "integer"}, {"format", "int64"}};
@@ -63,8 +67,18 @@ Json schemas() {
                 {"maxPublishers", integer},
                 {"maxSubscribers", integer},
                 {"roles", {{"type", "object"}, {"additionalProperties", ref("NodeRole")}}},
-                {"groups", {{"type", "object"}, {"additionalProperties", ref("SubGroupConfig")}}}},
+                {"groups", {{"type", "object"}, {"additionalProperties", ref("SubGroupConfig")}}},
+                {"streamAccess", ref("StreamAccess")},
+                {"hls", ref("HlsSettings")}},
                {"name", "cloudPlatform"});
+    s["StreamAccess"] = object({{"publish", enumOf({"open", "token", "roundtrip"})},
+                                {"play", enumOf({"open", "token", "roundtrip"})},
+                                {"subscribeRole", enumOf({"public", "viewer"})},
+                                {"oneTime", boolean},
+                                {"tokenTtlSeconds", integer},
+                                {"validateUrl", str}});
+    s["HlsSettings"] =
+        object({{"enabled", boolean}, {"fragmentSeconds", integer}, {"playlistSeconds", integer}});
     s["NodeStatusList"] = {
         {"type", "array"},
         {"items", object({{"nodeEvent", anyObject}, {"scalingEvent", anyObject}})}};

@@ -99,6 +99,34 @@ struct SubGroupConfig {
     bool operator==(const SubGroupConfig&) const = default;
 };
 
+// Who may publish and play the group's streams (our extension; absent: open, as in a lab).
+// - "open": anyone who can reach a node;
+// - "token": a stream token issued by publish / subscribe routing (auth/streamtoken.h);
+// - "roundtrip": Stream Manager 2.0's round-trip auth: the client's username / password / token
+//   (stream name arguments) are POSTed to `validateUrl`, which answers {"result": true}.
+struct StreamAccess {
+    std::optional<std::string> publish;          // open | token | roundtrip
+    std::optional<std::string> play;             // open | token | roundtrip
+    std::optional<std::string> subscribeRole;    // public | viewer: who may ask subscribe routing
+    std::optional<bool> oneTime;                 // a token starts one session only (replay cache)
+    std::optional<std::int64_t> tokenTtlSeconds; // 10..86400, default 120
+    std::optional<std::string> validateUrl;      // roundtrip: http:// URL of the operator's check
+    std::optional<Json> extra;
+    bool operator==(const StreamAccess&) const = default;
+};
+
+enum class AccessMode { Open, Token, RoundTrip };
+
+// HLS delivery (our extension): origins segment every live stream, edges and relays serve the
+// segments of their parents over HTTP; StreamLocation urls then carry `hls`.
+struct HlsSettings {
+    std::optional<bool> enabled;
+    std::optional<std::int64_t> fragmentSeconds; // 1..10, default 2
+    std::optional<std::int64_t> playlistSeconds; // fragment*3..120, default 12
+    std::optional<Json> extra;
+    bool operator==(const HlsSettings&) const = default;
+};
+
 struct NodeGroupConfig {
     std::optional<std::string> name;
     std::optional<std::string> description;
@@ -117,10 +145,23 @@ struct NodeGroupConfig {
     std::optional<std::map<std::string, Image>> images;
     std::optional<std::map<std::string, NodeRole>> roles;
     std::optional<std::map<std::string, SubGroupConfig>> groups;
+    std::optional<StreamAccess> streamAccess;
+    std::optional<HlsSettings> hls;
     std::optional<Json> extra; // e.g. `internalVersionCount`
 
     bool operator==(const NodeGroupConfig&) const = default;
 };
+
+// The effective settings, defaults applied.
+AccessMode publishAccess(const NodeGroupConfig& ng);
+AccessMode playAccess(const NodeGroupConfig& ng);
+bool subscribeNeedsViewer(const NodeGroupConfig& ng);
+bool oneTimeTokens(const NodeGroupConfig& ng);
+std::int64_t tokenTtlSeconds(const NodeGroupConfig& ng);
+bool hlsEnabled(const NodeGroupConfig& ng);
+std::int64_t hlsFragmentSeconds(const NodeGroupConfig& ng);
+std::int64_t hlsPlaylistSeconds(const NodeGroupConfig& ng);
+std::optional<AccessMode> parseAccessMode(std::string_view text);
 
 // A leaf sub-group with the path that leads to it, for walking geo-zone trees.
 struct LeafSubGroup {

@@ -97,6 +97,50 @@ Image decodeImage(const Json& j, const std::string& path, Problems& problems) {
     return im;
 }
 
+StreamAccess decodeStreamAccess(const Json& j, const std::string& path, Problems& problems) {
+    StreamAccess a;
+    ObjectReader r(j, path, problems);
+    r.read("publish", a.publish);
+    r.read("play", a.play);
+    r.read("subscribeRole", a.subscribeRole);
+    r.read("oneTime", a.oneTime);
+    r.read("tokenTtlSeconds", a.tokenTtlSeconds);
+    r.read("validateUrl", a.validateUrl);
+    a.extra = r.extra();
+    return a;
+}
+
+Json encodeStreamAccess(const StreamAccess& a) {
+    Json o = Json::object();
+    put(o, "publish", a.publish);
+    put(o, "play", a.play);
+    put(o, "subscribeRole", a.subscribeRole);
+    put(o, "oneTime", a.oneTime);
+    put(o, "tokenTtlSeconds", a.tokenTtlSeconds);
+    put(o, "validateUrl", a.validateUrl);
+    putExtra(o, a.extra);
+    return o;
+}
+
+HlsSettings decodeHls(const Json& j, const std::string& path, Problems& problems) {
+    HlsSettings h;
+    ObjectReader r(j, path, problems);
+    r.read("enabled", h.enabled);
+    r.read("fragmentSeconds", h.fragmentSeconds);
+    r.read("playlistSeconds", h.playlistSeconds);
+    h.extra = r.extra();
+    return h;
+}
+
+Json encodeHls(const HlsSettings& h) {
+    Json o = Json::object();
+    put(o, "enabled", h.enabled);
+    put(o, "fragmentSeconds", h.fragmentSeconds);
+    put(o, "playlistSeconds", h.playlistSeconds);
+    putExtra(o, h.extra);
+    return o;
+}
+
 void readCapabilities(ObjectReader& r, std::optional<std::vector<Capability>>& out) {
     std::optional<std::vector<std::string>> names;
     const auto before = r.problems().size();
@@ -309,6 +353,10 @@ NodeGroupConfig decodeNodeGroup(const Json& j, Problems& problems) {
         readMap(r, "groups", ng.groups, sub(decodeSubGroup));
     else
         readMap(r, "subGroups", ng.groups, sub(decodeSubGroup));
+    if (const Json* a = r.take("streamAccess"))
+        ng.streamAccess = decodeStreamAccess(*a, r.pathOf("streamAccess"), problems);
+    if (const Json* h = r.take("hls"))
+        ng.hls = decodeHls(*h, r.pathOf("hls"), problems);
     ng.extra = r.extra();
     if (ng.extra && ng.extra->contains("subGroups") && ng.groups)
         ng.extra->erase("subGroups"); // both were sent; the alias is not an unknown field
@@ -359,6 +407,10 @@ Json encodeNodeGroup(const NodeGroupConfig& ng) {
         j["roles"] = encodeMap(*ng.roles, encodeRole);
     if (ng.groups)
         j["groups"] = encodeMap(*ng.groups, encodeSubGroup);
+    if (ng.streamAccess)
+        j["streamAccess"] = encodeStreamAccess(*ng.streamAccess);
+    if (ng.hls)
+        j["hls"] = encodeHls(*ng.hls);
     putExtra(j, ng.extra);
     return j;
 }

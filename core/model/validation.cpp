@@ -49,6 +49,7 @@ private:
     void rule(const ScaleRule& r, const std::string& path, const std::string& role,
               const std::string& sgName);
     void mergedTags(const SubGroupConfig& sg, const std::string& path);
+    void delivery();
 
     const NodeGroupConfig& ng_;
     Problems problems_;
@@ -373,11 +374,60 @@ void Validator::subGroup(const SubGroupConfig& sg, const std::string& path,
     mergedTags(sg, path);
 }
 
+void Validator::delivery() {
+    if (const auto& a = ng_.streamAccess) {
+        const auto mode = [this](const char* key, const std::optional<std::string>& v) {
+            if (v && !parseAccessMode(*v))
+                add(joinPath("streamAccess", key),
+                    "must be open, token or roundtrip, got " + sy::quoted(*v));
+        };
+        mode("publish", a->publish);
+        mode("play", a->play);
+        if (a->subscribeRole && *a->subscribeRole != "public" && *a->subscribeRole != "viewer")
+            add("streamAccess.subscribeRole",
+                "must be public or viewer, got " + sy::quoted(*a->subscribeRole));
+        if (a->tokenTtlSeconds && (*a->tokenTtlSeconds < 10 || *a->tokenTtlSeconds > 86400))
+            add("streamAccess.tokenTtlSeconds",
+                "must be between 10 and 86400 seconds, got " + std::to_string(*a->tokenTtlSeconds));
+        const bool roundTrip =
+            publishAccess(ng_) == AccessMode::RoundTrip || playAccess(ng_) == AccessMode::RoundTrip;
+        if (a->validateUrl) {
+            const std::string& u = *a->validateUrl;
+            // https is not offered yet: the check runs on a plain socket client.
+            const bool scheme = u.starts_with("http://");
+            const auto host = u.substr(scheme ? 7 : 0);
+            if (!scheme || host.empty() || host.front() == '/' || host.front() == ':')
+                add("streamAccess.validateUrl",
+                    "must be an http:// URL with a host, got " + sy::quoted(u));
+            else if (u.size() > 2048 ||
+                     std::any_of(u.begin(), u.end(), [](unsigned char c) { return c <= ' '; }))
+                add("streamAccess.validateUrl",
+                    "must be at most 2048 characters without spaces or control characters");
+        } else if (roundTrip) {
+            add("streamAccess.validateUrl", "is required when publish or play is roundtrip");
+        }
+    }
+    if (const auto& h = ng_.hls) {
+        if (h->fragmentSeconds && (*h->fragmentSeconds < 1 || *h->fragmentSeconds > 10))
+            add("hls.fragmentSeconds",
+                "must be between 1 and 10, got " + std::to_string(*h->fragmentSeconds));
+        const auto fragment = hlsFragmentSeconds(ng_);
+        if (h->playlistSeconds && (*h->playlistSeconds < 3 * fragment || *h->playlistSeconds > 120))
+            add("hls.playlistSeconds", "must be between 3 fragments (" +
+                                           std::to_string(3 * fragment) + ") and 120, got " +
+                                           std::to_string(*h->playlistSeconds));
+        if (hlsEnabled(ng_) && playAccess(ng_) != AccessMode::Open)
+            add("hls.enabled", "HLS segments are served over plain HTTP without stream tokens: "
+                               "it cannot be enabled while streamAccess.play is not open");
+    }
+}
+
 Problems Validator::run() {
     header();
     images();
     schedules();
     roles();
+    delivery();
     if (!ng_.groups || ng_.groups->empty())
         add("groups", "needs at least one sub-group");
     else
