@@ -3,6 +3,9 @@
 #include "core/nodes/resourcelocator.h"
 #include "core/util/strings.h"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -46,9 +49,13 @@ std::string roleDirectives(const NodeSpec& spec, const std::string& app) {
         return "            # origin: accepts publishers";
     std::string out = "            # " + std::string(toString(spec.kind)) +
                       ": only the first pull is ever tried; on_play redirects reach the others\n";
+    // The relay credential lets the parent's on_play tell this node from a viewer without a
+    // stream token (auth/streamtoken.h); it is only written when the group requires tokens.
+    const std::string page =
+        spec.relayCredential.empty() ? std::string() : " pageUrl=" + spec.relayCredential;
     for (int port : spec.parentRtmpPorts)
         out += "            pull rtmp://127.0.0.1:" + std::to_string(port) + "/" + app +
-               " flashVer=" + std::string(kRelayFlashVer) + ";\n";
+               " flashVer=" + std::string(kRelayFlashVer) + page + ";\n";
     // Clients may not publish here; the local side of a pull is not refused by this.
     out += "            deny publish all;";
     return out;
@@ -70,6 +77,66 @@ std::string callbacks(const NodeSpec& spec) {
            "play;\n"
            "            on_done " +
            base + "done;";
+}
+
+// Origins segment what is published to them; edges and relays serve their parents' segments.
+std::string hlsDirectives(const NodeSpec& spec, const std::string& app) {
+    if (!spec.hls || spec.kind != NodeKind::Origin)
+        return "            hls off;";
+    return "            hls on;\n"
+           "            hls_path " +
+           (spec.prefixDir / "temp" / "hls" / app).string() +
+           ";\n"
+           "            hls_fragment " +
+           std::to_string(spec.hlsFragmentS) +
+           "s;\n"
+           "            hls_playlist_length " +
+           std::to_string(spec.hlsPlaylistS) +
+           "s;\n"
+           "            hls_cleanup on;";
+}
+
+std::string hlsUpstream(const NodeSpec& spec) {
+    if (!spec.hls || spec.kind == NodeKind::Origin || spec.parentHttpPorts.empty())
+        return "    # no HLS upstream";
+    std::string out = "    upstream hls_parents {\n";
+    for (int port : spec.parentHttpPorts)
+        out += "        server 127.0.0.1:" + std::to_string(port) + ";\n";
+    return out + "    }";
+}
+
+std::string hlsLocation(const NodeSpec& spec) {
+    if (!spec.hls)
+        return "        # HLS off";
+    const std::string head = "        location /hls/ {\n"
+                             "            add_header Cache-Control no-cache;\n"
+                             "            add_header Access-Control-Allow-Origin *;\n";
+    if (spec.kind == NodeKind::Origin)
+        return head +
+               "            types {\n"
+               "                application/vnd.apple.mpegurl m3u8;\n"
+               "                video/mp2t ts;\n"
+               "            }\n"
+               "            alias " +
+               (spec.prefixDir / "temp" / "hls").string() +
+               "/;\n"
+               "        }";
+    if (spec.parentHttpPorts.empty())
+        return head + "            return 404;\n        }";
+    // A parent that does not carry the stream answers 404: the next one is asked.
+    return head + "            proxy_pass http://hls_parents;\n"
+                  "            proxy_next_upstream error timeout http_404;\n"
+                  "            proxy_connect_timeout 1s;\n"
+                  "        }";
+}
+
+// `user` only matters (and is only allowed without a warning) when the master runs as root.
+std::string workerUser() {
+    if (::geteuid() != 0)
+        return "# (not root: the worker keeps the master's user)";
+    const passwd* pw = ::getpwuid(0);
+    const std::string name = pw && pw->pw_name ? pw->pw_name : "root";
+    return isConfigSafeToken(name) ? "user " + name + ";" : "user root;";
 }
 
 } // namespace
@@ -116,10 +183,14 @@ Result<std::string> NginxConfigTemplate::render(const NodeSpec& spec,
         std::string section = application_;
         replaceAll(section, "@APP@", app);
         replaceAll(section, "@ROLE_DIRECTIVES@", roleDirectives(spec, app));
+        replaceAll(section, "@HLS_DIRECTIVES@", hlsDirectives(spec, app));
         replaceAll(section, "@CALLBACKS@", callbacks(spec));
         text += section;
     }
     text += tail_;
+    replaceAll(text, "@HLS_UPSTREAM@", hlsUpstream(spec));
+    replaceAll(text, "@HLS_LOCATION@", hlsLocation(spec));
+    replaceAll(text, "@WORKER_USER@", workerUser());
     replaceAll(text, "@NODE_ID@", spec.nodeId);
     replaceAll(text, "@ROLE@", toString(spec.kind));
     replaceAll(text, "@RTMP_MODULE@", rtmpModule.string());
@@ -138,7 +209,8 @@ Result<std::filesystem::path> writeNodeConfig(const NodeSpec& spec, std::string_
         return fail("invalid_node_spec",
                     "config file name " + sy::quoted(fileName) + " is not a safe name");
     std::error_code ec;
-    for (const char* sub : {"conf", "logs", "temp"}) {
+    // nginx-rtmp creates an application's hls_path, but not its parent.
+    for (const char* sub : {"conf", "logs", "temp", "temp/hls"}) {
         std::filesystem::create_directories(spec.prefixDir / sub, ec);
         if (ec)
             return fail("io_error", "cannot create " + sy::quoted((spec.prefixDir / sub).string()) +

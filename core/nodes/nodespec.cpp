@@ -58,6 +58,23 @@ Result<void> validateApplications(const NodeSpec& spec) {
     return {};
 }
 
+Result<void> validateDelivery(const NodeSpec& spec) {
+    if (spec.hlsFragmentS < 1 || spec.hlsFragmentS > 10)
+        return invalid("hlsFragmentS", std::to_string(spec.hlsFragmentS) + " is not 1-10 seconds");
+    if (spec.hlsPlaylistS < 3 * spec.hlsFragmentS || spec.hlsPlaylistS > 120)
+        return invalid("hlsPlaylistS", std::to_string(spec.hlsPlaylistS) +
+                                           " is not between 3 fragments and 120 seconds");
+    for (std::size_t i = 0; i < spec.parentHttpPorts.size(); ++i)
+        if (!isValidPort(spec.parentHttpPorts[i]) || spec.parentHttpPorts[i] == spec.httpPort)
+            return invalid("parentHttpPorts[" + std::to_string(i) + "]",
+                           std::to_string(spec.parentHttpPorts[i]) +
+                               " is not another node's TCP port");
+    if (!spec.relayCredential.empty() && !isConfigSafeToken(spec.relayCredential))
+        return invalid("relayCredential", "contains spaces, quotes or characters nginx treats "
+                                          "specially");
+    return {};
+}
+
 } // namespace
 
 std::string_view toString(NodeKind kind) {
@@ -121,6 +138,8 @@ Result<void> validate(const NodeSpec& spec) {
     if (auto r = validateRole(spec); !r)
         return r;
     if (auto r = validateApplications(spec); !r)
+        return r;
+    if (auto r = validateDelivery(spec); !r)
         return r;
     const auto prefix = spec.prefixDir.string();
     if (prefix.empty() || !spec.prefixDir.is_absolute())

@@ -28,7 +28,14 @@ struct NodeSpec {
     // BASE/NODEID/publish, BASE/NODEID/play and BASE/NODEID/done.
     std::string callbackBaseUrl;
     std::vector<std::string> applications{"live"}; // each sy::isSafeName
-    std::filesystem::path prefixDir;               // absolute; holds conf/ logs/ temp/
+    // HLS: an origin writes segments under temp/hls and serves them at /hls/APP/NAME.m3u8; an
+    // edge or relay serves the same path from its parents' HTTP ports (first that has it).
+    bool hls = false;
+    int hlsFragmentS = 2;
+    int hlsPlaylistS = 12;
+    std::vector<int> parentHttpPorts;
+    std::string relayCredential;     // pageUrl of relay pulls; isConfigSafeToken
+    std::filesystem::path prefixDir; // absolute; holds conf/ logs/ temp/
 
     bool operator==(const NodeSpec&) const = default;
 };

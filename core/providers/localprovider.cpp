@@ -60,6 +60,13 @@ nodes::NodeSpec LocalProvider::nodeSpec(const NodeSpec& spec, int rtmpPort, int 
     for (const auto& parent : spec.parentAddresses)
         if (const int p = portOf(parent))
             n.parentRtmpPorts.push_back(p);
+    for (const auto& parent : spec.parentHttpAddresses)
+        if (const int p = portOf(parent))
+            n.parentHttpPorts.push_back(p);
+    n.hls = spec.hls;
+    n.hlsFragmentS = spec.hlsFragmentS;
+    n.hlsPlaylistS = spec.hlsPlaylistS;
+    n.relayCredential = spec.relayCredential;
     n.callbackBaseUrl = options_.callbackBaseUrl;
     n.prefixDir = options_.nodesDir / spec.nodeId;
     return n;

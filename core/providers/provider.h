@@ -24,6 +24,14 @@ struct NodeSpec {
     std::string role;
     std::vector<model::Capability> capabilities;
     std::vector<std::string> parentAddresses; // "127.0.0.1:19351" of its parents, when it has any
+    // Delivery settings of its group, rendered into the node's configuration.
+    std::vector<std::string> parentHttpAddresses; // "127.0.0.1:19352": HLS is served through them
+    bool hls = false;                             // origins segment, edges and relays proxy
+    int hlsFragmentS = 2;
+    int hlsPlaylistS = 12;
+    // Sent by this node's relay pulls (pageUrl), so that parents let it play when the group
+    // requires play tokens (auth/streamtoken.h).
+    std::string relayCredential;
 };
 
 // Where a created node can be reached. Stored in the intent journal so a restarted core can find
