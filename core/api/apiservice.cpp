@@ -68,7 +68,7 @@ std::optional<HttpResponse> ApiService::authorize(const RouteSpec& spec, const H
                                    "user " + sy::quoted(claims->subject) + " has no valid role");
     if (!auth::allows(*stored, claims->role))
         claims->role = *stored;
-    if (!auth::allows(claims->role, *spec.role))
+    if (spec.role && !auth::allows(claims->role, *spec.role))
         return HttpResponse::error(403, "role " + std::string(auth::toString(claims->role)) +
                                             " may not " + spec.method + " " + spec.pattern +
                                             " (needs " + std::string(auth::toString(*spec.role)) +
@@ -89,7 +89,7 @@ HttpResponse ApiService::handle(const HttpRequest& request) const {
         const RouteSpec& spec = routes_[byRoute_.at(request.method + " " + route)];
         std::optional<auth::Claims> caller;
         std::optional<HttpResponse> refused;
-        if (spec.role)
+        if (spec.role || (spec.identifiesCaller && !request.header("Authorization").empty()))
             refused = authorize(spec, request, caller);
         if (refused) {
             res = std::move(*refused);

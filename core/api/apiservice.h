@@ -87,6 +87,9 @@ struct RouteSpec {
     std::string response = {};    // schema name of a 200/201 body, or empty
     int successStatus = 200;
     ApiHandler handler = {};
+    // Public routes only: a bearer token, when sent, is checked and names the caller (the handler
+    // decides, e.g. by a node group's stream access settings, whether it needs one).
+    bool identifiesCaller = false;
 };
 
 class ApiService {

@@ -52,6 +52,8 @@ public:
     // Why LOCAL node groups cannot run here ("nginx not found…"); empty when they can.
     const std::string& localUnavailable() const { return localUnavailable_; }
     const std::string& dataDir() const { return dataDir_; }
+    // "http://127.0.0.1:PORT": where nodes' on_publish / on_play callbacks reach this host.
+    std::string callbackBaseUrl() const { return callbacks_.baseUrl(); }
 
     // The demo node group "demo": SIMULATED origins and edges under a synthetic load that swings
     // over ten minutes, so the edges scale out and back in while you watch. Creates it unless it

@@ -65,20 +65,28 @@ std::string urlDecode(std::string_view s) {
     return out;
 }
 
-std::map<std::string, std::string> parseQuery(std::string_view query) {
-    std::map<std::string, std::string> out;
+std::vector<std::pair<std::string, std::string>> parseQueryPairs(std::string_view query) {
+    std::vector<std::pair<std::string, std::string>> out;
     while (!query.empty()) {
         const auto amp = query.find('&');
         const auto part = query.substr(0, amp);
         if (!part.empty()) {
             const auto eq = part.find('=');
-            out[urlDecode(part.substr(0, eq))] =
-                eq == std::string_view::npos ? std::string{} : urlDecode(part.substr(eq + 1));
+            out.emplace_back(urlDecode(part.substr(0, eq)), eq == std::string_view::npos
+                                                                ? std::string{}
+                                                                : urlDecode(part.substr(eq + 1)));
         }
         if (amp == std::string_view::npos)
             break;
         query.remove_prefix(amp + 1);
     }
+    return out;
+}
+
+std::map<std::string, std::string> parseQuery(std::string_view query) {
+    std::map<std::string, std::string> out;
+    for (auto& [k, v] : parseQueryPairs(query))
+        out[std::move(k)] = std::move(v);
     return out;
 }
 

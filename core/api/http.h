@@ -63,7 +63,9 @@ struct HttpResponse {
 
 // Decodes %XX and '+' in a query component; nullopt-free: invalid escapes are kept as sent.
 std::string urlDecode(std::string_view s);
-// Splits "a=1&b=two" into decoded pairs.
+// Splits "a=1&b=two" into decoded pairs; a repeated key keeps its last value.
 std::map<std::string, std::string> parseQuery(std::string_view query);
+// Every decoded pair in order, repeated keys included.
+std::vector<std::pair<std::string, std::string>> parseQueryPairs(std::string_view query);
 
 } // namespace sy::api

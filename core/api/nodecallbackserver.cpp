@@ -1,5 +1,7 @@
 #include "core/api/nodecallbackserver.h"
 
+#include <algorithm>
+
 namespace sy::api {
 
 HttpResponse handleNodeCallback(const engine::ControlCore* core, const HttpRequest& request) {
@@ -19,12 +21,22 @@ HttpResponse handleNodeCallback(const engine::ControlCore* core, const HttpReque
                                    "expected /NODEID/CALL, got " + std::string(request.path()));
     if (!core)
         return HttpResponse::error(503, "the control core is starting");
-    const auto form = parseQuery(request.body);
+    // nginx writes its own fields (app, name, addr, pageurl…) before the client's arguments, so
+    // the first value of a key is nginx's: a client sending "?name=other" cannot change the
+    // stream that is checked.
+    engine::CallbackFields fields;
+    for (auto& [key, value] : parseQueryPairs(request.body)) {
+        if (!fields.first.emplace(key, std::move(value)).second &&
+            std::find(fields.repeated.begin(), fields.repeated.end(), key) == fields.repeated.end())
+            fields.repeated.push_back(key);
+    }
     const auto field = [&](const char* key) {
-        const auto it = form.find(key);
-        return it == form.end() ? std::string{} : it->second;
+        const auto* v = fields.get(key);
+        return v ? *v : std::string{};
     };
-    const auto answer = core->answerNodeCallback({parts[0], parts[1], field("app"), field("name")});
+    engine::ControlCore::NodeCallback call{parts[0], parts[1], field("app"), field("name"), {}};
+    call.fields = std::move(fields);
+    const auto answer = core->answerNodeCallback(call);
     HttpResponse res;
     res.status = answer.status;
     res.contentType = "text/plain";

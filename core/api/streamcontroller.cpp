@@ -80,6 +80,34 @@ HttpResponse selection(const engine::ControlCore::Selection& s) {
     return HttpResponse::json(200, locationsJson(*s));
 }
 
+// Publish routing of a group that checks publishers hands out credentials: only an operator (or
+// an admin) may ask. Subscribe routing needs a viewer when the group says so. nullopt: allowed.
+std::optional<HttpResponse> refuseRouting(ApiContext& ctx, const ApiRequest& r, bool publish) {
+    const auto snap = ctx.core.snapshot();
+    const auto* g = findGroup(*snap, r.param("ng"));
+    if (!g)
+        return std::nullopt; // routing answers the 404
+    const bool guarded = publish ? model::publishAccess(g->config) != model::AccessMode::Open
+                                 : model::subscribeNeedsViewer(g->config);
+    if (!guarded)
+        return std::nullopt;
+    const auth::Role needed = publish ? auth::Role::Operator : auth::Role::Viewer;
+    const std::string what = std::string(publish ? "publish" : "subscribe") +
+                             " routing of node group " + sy::quoted(groupName(*g));
+    if (!r.caller) {
+        auto res = HttpResponse::error(401, what + " needs a bearer token of a" +
+                                                (publish ? "n operator" : " viewer") +
+                                                " (PUT /as/v1/auth/login returns one)");
+        res.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"switchyard\"");
+        return res;
+    }
+    if (!auth::allows(r.caller->role, needed))
+        return HttpResponse::error(403, "role " + std::string(auth::toString(r.caller->role)) +
+                                            " may not use " + what + " (needs " +
+                                            std::string(auth::toString(needed)) + ")");
+    return std::nullopt;
+}
+
 // `region` wins over `subgroup`/`subGroup` (tolerance rule 3).
 std::vector<std::string> preferredSubGroups(const QueryReader& q) {
     auto region = q.list({"region"});
@@ -100,6 +128,8 @@ HttpResponse publish(ApiContext& ctx, const ApiRequest& r) {
         return *bad;
     if (auto bad = model::checkStreamGuid(req.streamGuid))
         return HttpResponse::error(400, *bad);
+    if (auto refused = refuseRouting(ctx, r, true))
+        return *refused;
     if (req.transcode) {
         const auto snap = ctx.core.snapshot();
         if (const auto* g = findGroup(*snap, r.param("ng")))
@@ -110,7 +140,7 @@ HttpResponse publish(ApiContext& ctx, const ApiRequest& r) {
         if (const auto* g = findGroup(*snap, r.param("ng")))
             ctx.media->activate(groupName(*g), req.streamGuid);
     }
-    return selection(ctx.core.selectPublish(r.param("ng"), req));
+    return selection(ctx.core.selectPublish(r.param("ng"), req, r.callerName()));
 }
 
 HttpResponse subscribe(ApiContext& ctx, const ApiRequest& r) {
@@ -124,7 +154,9 @@ HttpResponse subscribe(ApiContext& ctx, const ApiRequest& r) {
         return *bad;
     if (auto bad = model::checkStreamGuid(req.streamGuid))
         return HttpResponse::error(400, *bad);
-    return selection(ctx.core.selectSubscribe(r.param("ng"), req));
+    if (auto refused = refuseRouting(ctx, r, false))
+        return *refused;
+    return selection(ctx.core.selectSubscribe(r.param("ng"), req, r.callerName()));
 }
 
 const std::vector<QueryDoc> kRoutingQuery = {
@@ -166,15 +198,14 @@ void addStreamRoutes(ApiContext& ctx, const RouteSink& add) {
              return oneStream(ctx, r);
          }});
     add({"GET", base + "/{ng}/publish/{guid...}", std::nullopt, "streams",
-         "Where to publish a stream: publish to [0]", publishQuery, "", "StreamLocationList", 200,
-         [&ctx](const ApiRequest& r) {
-             return publish(ctx, r);
-         }});
+         "Where to publish a stream: publish to [0]; with stream tokens, urls carry one (needs "
+         "an operator then)",
+         publishQuery, "", "StreamLocationList", 200,
+         [&ctx](const ApiRequest& r) { return publish(ctx, r); }, true});
     add({"GET", base + "/{ng}/subscribe/{guid...}", std::nullopt, "streams",
-         "Where to play a live stream", kRoutingQuery, "", "StreamLocationList", 200,
-         [&ctx](const ApiRequest& r) {
-             return subscribe(ctx, r);
-         }});
+         "Where to play a live stream; with stream tokens, urls carry one", kRoutingQuery, "",
+         "StreamLocationList", 200, [&ctx](const ApiRequest& r) { return subscribe(ctx, r); },
+         true});
 }
 
 } // namespace sy::api

@@ -1,5 +1,6 @@
 #include "core/engine/controlcore.h"
 
+#include "core/auth/secret.h"
 #include "core/engine/coreimpl.h"
 #include "core/model/nodegroupcodec.h"
 #include "core/model/validation.h"
@@ -45,7 +46,21 @@ Result<std::unique_ptr<ControlCore>> ControlCore::open(CoreOptions options) {
     auto store = store::SqliteStore::open(options.dataDir + "/switchyard.db");
     if (!store)
         return unexpected(store.error());
+    if (options.streamSecret.empty()) {
+        auto secret =
+            auth::loadOrCreateSecret(std::filesystem::path(options.dataDir) / "stream-tokens", {});
+        if (!secret)
+            return fail(secret.error().code, "stream tokens: " + secret.error().message);
+        options.streamSecret = std::move(secret).value();
+    }
+    const auto clock = options.clock;
+    auto codec =
+        auth::StreamTokenCodec::create(options.streamSecret, [clock] { return clock() / 1000; });
+    if (!codec)
+        return fail(codec.error().code, "stream tokens: " + codec.error().message);
     auto impl = std::make_unique<Impl>();
+    impl->gate = std::make_unique<StreamGate>(
+        std::move(codec).value(), [clock] { return clock() / 1000; }, options.roundTrip);
     impl->stateMachine = scaling::NodeStateMachine(options.timeouts);
     impl->autoscaler = scaling::Autoscaler(options.scaling);
     impl->random.seed(options.seed ? options.seed : static_cast<std::uint64_t>(options.clock()));
@@ -240,20 +255,66 @@ ControlCore::Selection select(const ControlCore& core, std::uint64_t seed, const
 
 } // namespace
 
-ControlCore::Selection ControlCore::selectPublish(const std::string& ng,
-                                                  const routing::PublishRequest& request) const {
-    return select(
-        *this, impl_->options.seed, ng, request,
-        [](const auto& t, const auto& r, auto& rnd) { return routing::selectPublish(t, r, rnd); });
+// Stream tokens into a routing answer: urls.token, and appended to urls.rtmp of the first
+// `count` locations (publish: where the client publishes; subscribe: every edge offered).
+void grantTokens(const ControlCore& core, const StreamGate& gate, const std::string& ng,
+                 ControlCore::Selection& selection, const std::string& guid,
+                 auth::StreamAction action, const std::string& subject, std::size_t count) {
+    if (!selection || selection->empty())
+        return;
+    const auto snap = core.snapshot();
+    const NodeGroupView* g = resolveGroup(*snap, ng);
+    if (!g)
+        return;
+    const auto token = gate.tokenFor(g->config, guid, action, subject);
+    if (!token)
+        return;
+    for (std::size_t i = 0; i < selection->size() && i < count; ++i) {
+        auto& l = (*selection)[i];
+        l.urls["token"] = *token;
+        if (auto it = l.urls.find("rtmp"); it != l.urls.end())
+            it->second = withToken(it->second, *token);
+    }
 }
 
-ControlCore::Selection
-ControlCore::selectSubscribe(const std::string& ng,
-                             const routing::SubscribeRequest& request) const {
-    return select(*this, impl_->options.seed, ng, request,
-                  [](const auto& t, const auto& r, auto& rnd) {
-                      return routing::selectSubscribe(t, r, rnd);
-                  });
+ControlCore::Selection ControlCore::selectPublish(const std::string& ng,
+                                                  const routing::PublishRequest& request,
+                                                  const std::string& subject) const {
+    auto selection = select(
+        *this, impl_->options.seed, ng, request,
+        [](const auto& t, const auto& r, auto& rnd) { return routing::selectPublish(t, r, rnd); });
+    // [transcoder, origin]: the client publishes to the transcoder only.
+    grantTokens(*this, *impl_->gate, ng, selection, request.streamGuid, auth::StreamAction::Publish,
+                subject, request.transcode ? 1 : static_cast<std::size_t>(-1));
+    return selection;
+}
+
+ControlCore::Selection ControlCore::selectSubscribe(const std::string& ng,
+                                                    const routing::SubscribeRequest& request,
+                                                    const std::string& subject) const {
+    auto selection = select(*this, impl_->options.seed, ng, request,
+                            [](const auto& t, const auto& r, auto& rnd) {
+                                return routing::selectSubscribe(t, r, rnd);
+                            });
+    grantTokens(*this, *impl_->gate, ng, selection, request.streamGuid, auth::StreamAction::Play,
+                subject, static_cast<std::size_t>(-1));
+    return selection;
+}
+
+std::string ControlCore::internalStreamToken(const std::string& nodeGroup,
+                                             const std::string& streamGuid,
+                                             auth::StreamAction action,
+                                             const std::string& subject) const {
+    const auto snap = snapshot();
+    const NodeGroupView* g = snap->group(nodeGroup);
+    if (!g)
+        return {};
+    const auto mode = action == auth::StreamAction::Publish ? model::publishAccess(g->config)
+                                                            : model::playAccess(g->config);
+    if (mode == model::AccessMode::Open)
+        return {};
+    // Media jobs restart with a fresh token; a minute covers the connection of a slow start.
+    return impl_->gate->issue(nodeGroup, streamGuid, action, 60, subject);
 }
 
 std::vector<model::StreamLocation> ControlCore::listStreams(const std::string& ng,
@@ -292,45 +353,93 @@ std::vector<model::StreamLocation> ControlCore::listStreams(const std::string& n
 }
 
 ControlCore::NodeCallbackAnswer ControlCore::answerNodeCallback(const NodeCallback& request) const {
-    if (request.call != "play")
-        return {200, {}, "allowed"}; // publish and done: stream tokens will be checked here
+    if (request.call != "play" && request.call != "publish")
+        return {200, {}, "noted"}; // done
     const auto snap = snapshot();
     for (const auto& [name, g] : snap->groups) {
         const auto self = std::find_if(g.nodes.begin(), g.nodes.end(),
                                        [&](const auto& n) { return n.nodeId == request.nodeId; });
         if (self == g.nodes.end())
             continue;
-        const auto& role = g.config.roles->at(self->role);
-        if (!role.parentRoleName)
-            return {200, {}, "plays locally"};
+        // An edge or relay refuses client publishers itself (deny publish all): a publish it
+        // reports is the local side of its own relay pull, already checked by its parent.
+        const bool child = g.config.roles->at(self->role).parentRoleName.has_value();
+        if (request.call == "publish" && child)
+            return {200, {}, "relay pull into " + self->nodeId};
         const std::string guid = request.app + "/" + request.name;
-        // A child of a relay pulls through the relay, whose own on_play finds the origin: only
-        // the hop whose first parent is an origin (a node without parents) is redirected.
-        if (!self->parents.empty()) {
-            const auto first = std::find_if(g.nodes.begin(), g.nodes.end(), [&](const auto& n) {
-                return n.nodeId == self->parents.front();
-            });
-            if (first != g.nodes.end() && g.config.roles->at(first->role).parentRoleName)
-                return {200, {}, "pulls through relay " + first->nodeId};
+        const auto action =
+            request.call == "publish" ? auth::StreamAction::Publish : auth::StreamAction::Play;
+        std::vector<std::string> nodeIds;
+        for (const auto& n : g.nodes)
+            nodeIds.push_back(n.nodeId);
+        const auto decision = impl_->gate->check(g.config, guid, action, request.fields, nodeIds);
+        if (!decision.allowed) {
+            const auto* addr = request.fields.get("addr");
+            const std::string from = addr ? *addr : std::string("unknown address");
+            impl_->emit({0,
+                         0,
+                         EventKind::Access,
+                         name,
+                         self->subGroup,
+                         self->role,
+                         self->nodeId,
+                         request.call + " of " + guid + " refused on " + self->nodeId + " for " +
+                             from + ": " + decision.reason,
+                         {{"action", request.call},
+                          {"stream", guid},
+                          {"reason", decision.reason},
+                          {"addr", from}}});
+            return {403, {}, decision.reason};
         }
-        for (const auto& n : g.nodes) {
-            if (!routing::carriesLiveStreams(n.state))
-                continue;
-            for (const auto& s : n.streams) {
-                if (s.guid != guid || !s.publishing)
-                    continue;
-                // Redirected even when it is the first parent: the node's installed `pull` may
-                // still name a parent that died (its reload comes later), and a pull from a
-                // dead origin would leave the viewer waiting with nothing.
-                return {302, routing::rtmpUrl(n.endpoint.address, n.endpoint.rtmpPort, guid),
-                        "pull from " + n.nodeId};
-            }
-        }
-        // Not seen yet: let the edge try its first parent (a stream published a moment ago
-        // may not have been polled yet); the viewer gets nothing if it is not there either.
-        return {200, {}, "stream not seen live yet"};
+        if (action == auth::StreamAction::Publish)
+            return {200, {}, decision.reason};
+        return answerPlay(g, *self, guid);
     }
     return {403, {}, "unknown node " + sy::quoted(request.nodeId)};
+}
+
+ControlCore::NodeCallbackAnswer ControlCore::answerPlay(const NodeGroupView& g,
+                                                        const NodeView& self,
+                                                        const std::string& guid) const {
+    const auto& role = g.config.roles->at(self.role);
+    if (!role.parentRoleName)
+        return {200, {}, "plays locally"};
+    // A child of a relay pulls through the relay, whose own on_play finds the origin: only
+    // the hop whose first parent is an origin (a node without parents) is redirected.
+    if (!self.parents.empty()) {
+        const auto first = std::find_if(g.nodes.begin(), g.nodes.end(), [&](const auto& n) {
+            return n.nodeId == self.parents.front();
+        });
+        if (first != g.nodes.end() && g.config.roles->at(first->role).parentRoleName)
+            return {200, {}, "pulls through relay " + first->nodeId};
+    }
+    // Origins first: a transcoder also "publishes" the top rendition it receives, but viewers
+    // want the rendition its ladder published into an origin.
+    std::vector<const NodeView*> order;
+    for (const auto& n : g.nodes)
+        if (routing::carriesLiveStreams(n.state))
+            order.push_back(&n);
+    std::stable_partition(order.begin(), order.end(), [&](const NodeView* n) {
+        return g.config.roles->at(n->role).has(model::Capability::Publish);
+    });
+    for (const NodeView* node : order) {
+        const auto& n = *node;
+        for (const auto& s : n.streams) {
+            if (s.guid != guid || !s.publishing)
+                continue;
+            // Redirected even when it is the first parent: the node's installed `pull` may
+            // still name a parent that died (its reload comes later), and a pull from a
+            // dead origin would leave the viewer waiting with nothing. The pull carries this
+            // node's relay credential when the group requires play tokens.
+            auto location = routing::rtmpUrl(n.endpoint.address, n.endpoint.rtmpPort, guid);
+            if (model::playAccess(g.config) != model::AccessMode::Open)
+                location += "?relay=" + impl_->gate->relayCredential(*g.config.name, self.nodeId);
+            return {302, std::move(location), "pull from " + n.nodeId};
+        }
+    }
+    // Not seen yet: let the edge try its first parent (a stream published a moment ago
+    // may not have been polled yet); the viewer gets nothing if it is not there either.
+    return {200, {}, "stream not seen live yet"};
 }
 
 // ---- commands ----
@@ -464,6 +573,10 @@ CommandResult ControlCore::updateNodeGroup(model::NodeGroupConfig config) {
         it->second.config = group->config;
         it->second.rules = std::move(group->rules);
         it->second.shuffle = std::move(group->shuffle);
+        // Delivery settings (HLS, relay credentials) reach running nodes by a config reload.
+        for (auto& [id, n] : it->second.nodes)
+            if (impl->applyDelivery(it->second, n) && n.created)
+                n.linked = false;
         impl->persistConfig(it->second, done);
         impl->emit({0,
                     0,

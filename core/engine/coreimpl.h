@@ -70,6 +70,7 @@ struct ControlCore::Impl {
     std::unique_ptr<store::StateStore> store;
     scaling::NodeStateMachine stateMachine;
     scaling::Autoscaler autoscaler;
+    std::unique_ptr<StreamGate> gate; // immutable after open(); thread-safe
 
     asio::io_context ioc;
     asio::strand<asio::io_context::executor_type> strand{asio::make_strand(ioc)};
@@ -90,7 +91,7 @@ struct ControlCore::Impl {
     std::int64_t lastTickMicros = 0;
 
     // Shared with readers.
-    mutable std::mutex externalMutex; // guards external
+    mutable std::mutex externalMutex;                                          // guards external
     std::map<std::string, std::map<std::string, model::FlatMetrics>> external; // source -> node
     mutable std::mutex publishMutex;
     SnapshotPtr current;
@@ -106,6 +107,9 @@ struct ControlCore::Impl {
     void publish();        // builds a snapshot now
     void requestPublish(); // builds one after the current batch (coalesced)
     Result<LiveGroup> makeGroup(model::NodeGroupConfig config) const;
+    // The group's delivery settings (HLS, relay credential) into the node's spec; true when the
+    // spec changed (a running node then needs its configuration reloaded).
+    bool applyDelivery(const LiveGroup& g, LiveNode& n) const;
     template <class F>
     CommandResult command(F f);
     void persistConfig(LiveGroup& g, std::shared_ptr<std::promise<Result<void>>> done);

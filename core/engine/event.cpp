@@ -18,6 +18,8 @@ std::string_view toString(EventKind k) {
         return "nodegroup";
     case EventKind::Media:
         return "media";
+    case EventKind::Access:
+        return "access";
     }
     return "alert";
 }

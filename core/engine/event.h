@@ -18,6 +18,7 @@ enum class EventKind {
     Alert,            // needs an operator: blocked scaling, failed-node threshold, provider errors
     NodeGroupChanged, // created, updated, deleted, paused, resumed
     Media,            // restreamers, social pushers, recordings and uploads (details: job, state)
+    Access,           // a node refused a publish or play (details: action, stream, reason, addr)
 };
 
 std::string_view toString(EventKind k);

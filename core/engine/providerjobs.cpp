@@ -173,7 +173,11 @@ Result<void> ControlCore::Impl::adoptFromJournal() {
             n.view.nodeGroup = name;
             n.view.subGroup = p.value("subGroup", "");
             n.view.role = p.value("role", "");
-            n.spec = {id, name, n.view.subGroup, n.view.role, {}, {}};
+            n.spec.nodeId = id;
+            n.spec.nodeGroup = name;
+            n.spec.subGroup = n.view.subGroup;
+            n.spec.role = n.view.role;
+            applyDelivery(g, n);
             for (const auto& c : p.value("capabilities", nlohmann::json::array()))
                 if (auto cap = model::capabilityFromString(c.get<std::string>()))
                     n.spec.capabilities.push_back(*cap);

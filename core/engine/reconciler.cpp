@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <set>
+#include <tuple>
 
 namespace sy::engine {
 
@@ -294,6 +295,8 @@ std::vector<routing::RoutableNode> ControlCore::Impl::routableNodes(const LiveGr
         r.draining = n.life.state == NodeState::SoftSunset || n.life.state == NodeState::HardSunset;
         r.serverAddress = n.view.endpoint.address;
         r.rtmpPort = n.view.endpoint.rtmpPort;
+        r.httpPort = n.view.endpoint.httpPort;
+        r.hls = n.spec.hls;
         r.parents = n.view.parents;
         r.ranking = n.view.ranking;
         r.limit = n.view.limit;
@@ -316,12 +319,16 @@ void ControlCore::Impl::assignParents(LiveGroup& g) {
             continue;
         LiveNode& n = it->second;
         std::vector<std::string> addresses;
+        std::vector<std::string> httpAddresses;
         for (const auto& id : ids)
-            if (const auto p = g.nodes.find(id); p != g.nodes.end())
-                addresses.push_back(p->second.view.endpoint.address + ":" +
-                                    std::to_string(p->second.view.endpoint.rtmpPort));
+            if (const auto p = g.nodes.find(id); p != g.nodes.end()) {
+                const auto& e = p->second.view.endpoint;
+                addresses.push_back(e.address + ":" + std::to_string(e.rtmpPort));
+                httpAddresses.push_back(e.address + ":" + std::to_string(e.httpPort));
+            }
         n.view.parents = ids;
         n.spec.parentAddresses = std::move(addresses);
+        n.spec.parentHttpAddresses = std::move(httpAddresses);
         if (n.created)
             n.linked = false; // the running node learns its new parents on the next tick
     }
@@ -489,6 +496,20 @@ void ControlCore::Impl::applyDecision(LiveGroup& g, const CompiledRule& rule,
               details});
 }
 
+bool ControlCore::Impl::applyDelivery(const LiveGroup& g, LiveNode& n) const {
+    const auto settings = [](const providers::NodeSpec& s) {
+        return std::tie(s.hls, s.hlsFragmentS, s.hlsPlaylistS, s.relayCredential);
+    };
+    const auto was = std::tuple<bool, int, int, std::string>(settings(n.spec));
+    n.spec.hls = model::hlsEnabled(g.config);
+    n.spec.hlsFragmentS = static_cast<int>(model::hlsFragmentSeconds(g.config));
+    n.spec.hlsPlaylistS = static_cast<int>(model::hlsPlaylistSeconds(g.config));
+    n.spec.relayCredential = model::playAccess(g.config) == model::AccessMode::Open
+                                 ? std::string()
+                                 : gate->relayCredential(*g.config.name, n.view.nodeId);
+    return settings(n.spec) != was;
+}
+
 void ControlCore::Impl::requestNode(LiveGroup& g, const CompiledRule& rule, std::int64_t t) {
     LiveNode n;
     n.view.nodeId = newNodeId();
@@ -496,7 +517,11 @@ void ControlCore::Impl::requestNode(LiveGroup& g, const CompiledRule& rule, std:
     n.view.subGroup = rule.subGroup;
     n.view.role = rule.role;
     n.life = {NodeState::Requested, t, 0, {}};
-    n.spec = {n.view.nodeId, *g.config.name, rule.subGroup, rule.role, {}, {}};
+    n.spec.nodeId = n.view.nodeId;
+    n.spec.nodeGroup = *g.config.name;
+    n.spec.subGroup = rule.subGroup;
+    n.spec.role = rule.role;
+    applyDelivery(g, n);
     const auto& role = g.config.roles->at(rule.role);
     if (role.capabilities)
         n.spec.capabilities = *role.capabilities;

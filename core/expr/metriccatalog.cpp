@@ -29,6 +29,7 @@ constexpr std::array kStandardNames = {
     std::string_view{"connections.restreamer"}, // restreamer sessions, as restreamerCount
     std::string_view{"stream.count"},           // live streams on the node
     std::string_view{"memory.process.rss"},     // resident set of the media server, kB
+    std::string_view{"transcoder.renditions"},  // renditions a transcoder node encodes
 };
 
 // Plain Levenshtein distance; names are short and the catalog small, so O(n*m) is fine.

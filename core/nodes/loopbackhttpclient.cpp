@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -15,6 +16,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 
 namespace sy::nodes {
 
@@ -56,13 +58,9 @@ bool waitFor(int fd, short events, Clock::time_point deadline) {
     }
 }
 
-Result<void> connectLoopback(int fd, int port, Clock::time_point deadline) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    const auto where = "127.0.0.1:" + std::to_string(port);
-    if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0)
+Result<void> connectTo(int fd, const sockaddr* addr, socklen_t addrLen, const std::string& where,
+                       Clock::time_point deadline) {
+    if (::connect(fd, addr, addrLen) == 0)
         return {};
     if (errno != EINPROGRESS)
         return fail("http_connect", "cannot connect to " + where + ": " + std::strerror(errno));
@@ -74,6 +72,42 @@ Result<void> connectLoopback(int fd, int port, Clock::time_point deadline) {
     if (err != 0)
         return fail("http_connect", "cannot connect to " + where + ": " + std::strerror(err));
     return {};
+}
+
+Result<void> connectLoopback(int fd, int port, Clock::time_point deadline) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return connectTo(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr,
+                     "127.0.0.1:" + std::to_string(port), deadline);
+}
+
+Result<void> sendAll(int fd, std::string_view data, Clock::time_point deadline);
+
+// Sends `request` on a connected socket and reads the whole response before `total`.
+Result<HttpResponse> exchange(int fd, const std::string& request, const std::string& where,
+                              Clock::time_point total, std::size_t maxResponse) {
+    if (auto ok = sendAll(fd, request, total); !ok)
+        return sy::unexpected(ok.error());
+    std::string raw;
+    for (;;) {
+        if (!waitFor(fd, POLLIN, total))
+            return fail("http_timeout", "no complete response from " + where + " in time");
+        char buf[16384];
+        const auto n = ::recv(fd, buf, sizeof buf, 0);
+        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+            continue;
+        const bool closed = n <= 0;
+        if (!closed)
+            raw.append(buf, static_cast<std::size_t>(n));
+        if (raw.size() > maxResponse)
+            return fail("http_too_big", "response larger than " + std::to_string(maxResponse));
+        bool complete = false;
+        auto r = parseHttpResponse(raw, closed, complete);
+        if (!r || complete)
+            return r;
+    }
 }
 
 Result<void> sendAll(int fd, std::string_view data, Clock::time_point deadline) {
@@ -186,27 +220,62 @@ Result<HttpResponse> LoopbackHttpClient::get(int port, std::string_view target,
         return sy::unexpected(ok.error());
     const auto request =
         "GET " + std::string(target) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    if (auto ok = sendAll(fd.get(), request, total); !ok)
-        return sy::unexpected(ok.error());
-    std::string raw;
-    for (;;) {
-        if (!waitFor(fd.get(), POLLIN, total))
-            return fail("http_timeout",
-                        "no complete response from 127.0.0.1:" + std::to_string(port) + " in time");
-        char buf[16384];
-        const auto n = ::recv(fd.get(), buf, sizeof buf, 0);
-        if (n < 0 && (errno == EAGAIN || errno == EINTR))
-            continue;
-        const bool closed = n <= 0;
-        if (!closed)
-            raw.append(buf, static_cast<std::size_t>(n));
-        if (raw.size() > maxResponse)
-            return fail("http_too_big", "response larger than " + std::to_string(maxResponse));
-        bool complete = false;
-        auto r = parseHttpResponse(raw, closed, complete);
-        if (!r || complete)
-            return r;
+    return exchange(fd.get(), request, "127.0.0.1:" + std::to_string(port), total, maxResponse);
+}
+
+Result<HttpResponse> postHttp(std::string_view url, std::string_view body,
+                              std::string_view contentType, HttpTimeouts timeouts) {
+    constexpr std::string_view scheme = "http://";
+    if (!url.starts_with(scheme))
+        return fail("http_protocol", "only http:// URLs are supported, got " + sy::quoted(url));
+    const auto rest = url.substr(scheme.size());
+    const auto slash = rest.find('/');
+    const auto authority = rest.substr(0, slash);
+    const std::string target =
+        slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
+    std::string host(authority);
+    std::string port = "80";
+    if (!host.empty() && host.front() == '[') { // [v6]:port
+        const auto close = host.find(']');
+        if (close == std::string::npos)
+            return fail("http_protocol", "bad host in " + sy::quoted(url));
+        if (close + 1 < host.size() && host[close + 1] == ':')
+            port = host.substr(close + 2);
+        host = host.substr(1, close - 1);
+    } else if (const auto colon = host.rfind(':'); colon != std::string::npos) {
+        port = host.substr(colon + 1);
+        host.resize(colon);
     }
+    const auto portNumber = sy::parseInt(port);
+    if (host.empty() || !portNumber || !isValidPort(static_cast<int>(*portNumber)) ||
+        !isConfigSafeToken(target))
+        return fail("http_protocol", "bad URL " + sy::quoted(url));
+    const auto start = Clock::now();
+    const auto total = start + timeouts.total;
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (const int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &found); rc != 0)
+        return fail("http_connect", "cannot resolve " + sy::quoted(host) + ": " + gai_strerror(rc));
+    std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> addresses(found, &::freeaddrinfo);
+    const std::string where = std::string(authority);
+    Result<void> connected = fail("http_connect", "no address for " + sy::quoted(host));
+    for (const addrinfo* a = found; a; a = a->ai_next) {
+        Fd fd(::socket(a->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+        if (fd.get() < 0)
+            continue;
+        connected = connectTo(fd.get(), a->ai_addr, a->ai_addrlen, where,
+                              std::min(total, start + timeouts.connect));
+        if (!connected)
+            continue;
+        const auto request = "POST " + target + " HTTP/1.1\r\nHost: " + where +
+                             "\r\nConnection: close\r\nContent-Type: " + std::string(contentType) +
+                             "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+                             std::string(body);
+        return exchange(fd.get(), request, where, total, LoopbackHttpClient::kDefaultMaxResponse);
+    }
+    return sy::unexpected(connected.error());
 }
 
 } // namespace sy::nodes

@@ -33,6 +33,11 @@ public:
                                     std::size_t maxResponse = kDefaultMaxResponse);
 };
 
+// A bounded HTTP/1.1 POST to any http:// URL (name resolved with getaddrinfo, IPv4 or IPv6): the
+// round-trip stream authentication's call to an operator's validate URL.
+Result<HttpResponse> postHttp(std::string_view url, std::string_view body,
+                              std::string_view contentType, HttpTimeouts timeouts = {});
+
 // Splits a raw HTTP/1.x response; exposed for tests. Handles Content-Length, chunked and
 // read-until-close bodies; `complete` is false while more bytes are needed.
 Result<HttpResponse> parseHttpResponse(std::string_view raw, bool connectionClosed, bool& complete);

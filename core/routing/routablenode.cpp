@@ -32,6 +32,13 @@ std::string rtmpUrl(std::string_view address, int port, std::string_view guid) {
     return url;
 }
 
+std::string hlsUrl(std::string_view address, int port, std::string_view guid) {
+    const bool ipv6 = address.find(':') != std::string_view::npos;
+    std::string url =
+        ipv6 ? "http://[" + std::string(address) + "]" : "http://" + std::string(address);
+    return url + ":" + std::to_string(port) + "/hls/" + std::string(guid) + ".m3u8";
+}
+
 std::int32_t capacityToInt32(double value) {
     using Limits = std::numeric_limits<std::int32_t>;
     if (std::isnan(value))

@@ -32,6 +32,8 @@ struct RoutableNode {
     bool draining = false;     // still carries its streams, takes no new routes
     std::string serverAddress; // public IP, what clients connect to
     int rtmpPort = 1935;       // local nodes share an address and differ by port
+    int httpPort = 0;          // HLS: http://ADDR:PORT/hls/GUID.m3u8 when `hls`
+    bool hls = false;
     std::vector<std::string> parents;
     // The role's capacity expressions, evaluated by the engine on this node's metrics. Routing
     // truncates both to int32 (reference §5); ranking >= limit means no new routes.
@@ -49,6 +51,9 @@ bool carriesLiveStreams(model::NodeState state);
 // rtmp://ADDR:PORT/GUID: nginx-rtmp takes the first guid segment as the application and the rest
 // (room/name) as the stream name. IPv6 addresses are bracketed.
 std::string rtmpUrl(std::string_view address, int port, std::string_view guid);
+
+// http://ADDR:PORT/hls/GUID.m3u8: where a node serves a stream's HLS playlist.
+std::string hlsUrl(std::string_view address, int port, std::string_view guid);
 
 // Capacity values as routing compares them: truncated toward zero, saturated to int32, NaN as 0.
 std::int32_t capacityToInt32(double value);

@@ -120,6 +120,8 @@ model::StreamLocation locationOf(const RoutingTable& table, NodeIndex node,
     loc.subGroup = n.subGroup;
     loc.nodeState = std::string(model::toString(n.state));
     loc.urls.emplace("rtmp", rtmpUrl(n.serverAddress, n.rtmpPort, streamGuid));
+    if (n.hls && n.httpPort > 0)
+        loc.urls.emplace("hls", hlsUrl(n.serverAddress, n.httpPort, streamGuid));
     return loc;
 }
 
