@@ -474,6 +474,8 @@ std::string_view toString(JobKind k) {
         return "social";
     case JobKind::Record:
         return "record";
+    case JobKind::Transcode:
+        return "transcode";
     }
     return "pull";
 }
@@ -613,6 +615,8 @@ std::vector<std::string> ffmpegArguments(const JobSpec& spec, const std::string&
         add({"-rw_timeout", "2000000", "-i", clusterUrl, "-map", "0", "-c", "copy",
              "-cluster_time_limit", "2000", "-flush_packets", "1", "-f", "matroska", "-y",
              outputFile});
+        break;
+    case JobKind::Transcode: // one input, N outputs: ladderArguments() (transcodeladder.h)
         break;
     }
     return a;

@@ -19,8 +19,10 @@
 
 namespace sy::media {
 
-enum class JobKind { Pull, Push, Social, Record };
-std::string_view toString(JobKind k); // "pull", "push", "social", "record"
+// Transcode: the ladder of a provision with renditions (transcodeladder.h), run on the
+// transcoder node where the top rendition is published.
+enum class JobKind { Pull, Push, Social, Record, Transcode };
+std::string_view toString(JobKind k); // "pull", "push", "social", "record", "transcode"
 
 // Which sources and destinations may be used. LOCAL clusters run on loopback, so loopback and
 // private addresses are allowed by default; link-local addresses (169.254.0.0/16, where clouds

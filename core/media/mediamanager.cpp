@@ -3,7 +3,9 @@
 #include "core/media/childprocess.h"
 #include "core/media/secretbox.h"
 #include "core/media/storagetarget.h"
+#include "core/media/transcodeladder.h"
 #include "core/model/provision.h"
+#include "core/nodes/processsampler.h"
 #include "core/routing/routablenode.h"
 #include "core/store/statestore.h"
 #include "core/util/strings.h"
@@ -63,7 +65,26 @@ struct Job {
     bool everLive = false;
     std::int64_t recordingId = 0;
     std::string captureFile;
+    std::optional<Ladder> ladder;                   // Transcode
+    std::string originId;                           // Transcode: where the renditions go
+    std::shared_ptr<nodes::ProcessSampler> sampler; // Transcode: the ffmpeg's CPU, for scaling
+    double cpuLoad = 0;
 };
+
+// "1280x720@2500k 640x360@800k": a ladder in a job's view, and the part of its spec that makes a
+// changed ladder a new job.
+std::string describeLadder(const Ladder& l) {
+    std::string out;
+    for (const auto& r : l.renditions)
+        out += (out.empty() ? "" : " ") + r.streamGuid + "=" + std::to_string(r.width) + "x" +
+               std::to_string(r.height) + "@" + std::to_string(r.bitRate / 1000) + "k";
+    return out;
+}
+
+bool publishesOn(const engine::NodeView& n, const std::string& guid) {
+    return std::any_of(n.streams.begin(), n.streams.end(),
+                       [&](const auto& s) { return s.guid == guid && s.publishing; });
+}
 
 // A recording gets time to write its trailer (its read times out after 2 s, see jobspec.cpp).
 std::chrono::milliseconds graceFor(const Job& j) {
@@ -256,6 +277,21 @@ struct MediaManager::Impl {
                     want.emplace(j.id, std::move(j));
                     continue;
                 }
+                if (auto ladder = ladderForProvision(p); ladder && *ladder) {
+                    Job j;
+                    j.id = ng + "/" + rec.guid + "#ladder:transcode";
+                    j.nodeGroup = ng;
+                    j.provisionGuid = rec.guid;
+                    j.spec.kind = JobKind::Transcode;
+                    j.spec.type = "transcode";
+                    j.spec.streamGuid = (*ladder)->sourceGuid;
+                    j.spec.streamIndex = (*ladder)->renditions.front().streamIndex;
+                    j.spec.persist = true;
+                    j.spec.remote = describeLadder(**ladder);
+                    j.spec.remoteMasked = j.spec.remote;
+                    j.ladder = std::move(*ladder);
+                    want.emplace(j.id, std::move(j));
+                }
                 for (auto& s : *specs) {
                     Job j;
                     j.id = ng + "/" + rec.guid + "#" + std::to_string(s.streamIndex) + ":" +
@@ -357,6 +393,16 @@ struct MediaManager::Impl {
         return nullptr;
     }
 
+    // The stream a job reads is still published: a transcoder's source on the transcoder itself
+    // (its renditions on the origin include the top one, which must not count).
+    bool sourceLive(const Job& j, const engine::NodeGroupView& g) {
+        if (j.spec.kind == JobKind::Transcode) {
+            const auto* n = nodeById(g, j.nodeId);
+            return n && publishesOn(*n, j.spec.streamGuid);
+        }
+        return sourceNode(g, j.spec.streamGuid) != nullptr;
+    }
+
     const engine::NodeView* nodeById(const engine::NodeGroupView& g, const std::string& id) {
         for (const auto& n : g.nodes)
             if (n.nodeId == id)
@@ -400,6 +446,114 @@ struct MediaManager::Impl {
         return "ffmpeg " + e.describe();
     }
 
+    // Starts the job's ffmpeg with progress on stdout and scrubbed errors; false (FAULT) when it
+    // cannot be started.
+    bool spawn(Job& j, std::vector<std::string> argv, std::int64_t t) {
+        auto progress = std::make_shared<Progress>();
+        progress->lastAdvanceMs = t;
+        const auto secrets = j.spec.secrets;
+        auto clock = [this] {
+            return now();
+        };
+        ProcessOptions po;
+        po.argv = std::move(argv);
+        auto proc = ChildProcess::spawn(
+            po, [progress, secrets, clock](OutputStream s, const std::string& line) {
+                std::lock_guard lock(progress->m);
+                if (s == OutputStream::Err) {
+                    progress->errors.push_back(scrub(line, secrets));
+                    if (progress->errors.size() > 20)
+                        progress->errors.pop_front();
+                    return;
+                }
+                const auto eq = line.find('=');
+                if (eq == std::string::npos)
+                    return;
+                const auto key = line.substr(0, eq);
+                const auto value = line.substr(eq + 1);
+                if (key == "out_time_us") {
+                    const auto v = sy::parseInt(value).value_or(0);
+                    if (v > progress->outTimeUs) {
+                        progress->outTimeUs = v;
+                        progress->lastAdvanceMs = clock();
+                    }
+                } else if (key == "total_size") {
+                    progress->totalSize = sy::parseInt(value).value_or(progress->totalSize);
+                } else if (key == "bitrate") {
+                    progress->bitrateKbps = sy::parseDouble(value.substr(0, value.find("kbits")))
+                                                .value_or(progress->bitrateKbps);
+                }
+            });
+        if (!proc) {
+            j.lastError = proc.error().message;
+            setState(j, JobState::Fault, j.lastError);
+            return false;
+        }
+        j.process = std::move(proc).value();
+        j.progress = progress;
+        j.startedMs = t;
+        j.sourceSeenMs = t;
+        if (j.starts++ > 0)
+            ++j.restarts;
+        return true;
+    }
+
+    // The transcoder node where the publisher sends the ladder's source (a node whose role
+    // transcodes), and an origin chosen by routing for the renditions.
+    void startTranscode(Job& j, const engine::NodeGroupView& g, std::int64_t t) {
+        const Ladder& ladder = *j.ladder;
+        const engine::NodeView* transcoder = nullptr;
+        const auto& roles = *g.config.roles;
+        for (const auto& n : g.nodes) {
+            const auto role = roles.find(n.role);
+            if (n.state == model::NodeState::InService && role != roles.end() &&
+                role->second.has(model::Capability::Transcode) && publishesOn(n, ladder.sourceGuid))
+                transcoder = &n;
+        }
+        if (!transcoder) {
+            j.waitingFor = "a publisher of " + ladder.sourceGuid + " on a transcoder";
+            return;
+        }
+        routing::PublishRequest req;
+        req.streamGuid = ladder.sourceGuid;
+        auto sel = core.selectPublish(j.nodeGroup, req, "media:" + j.provisionGuid);
+        const engine::NodeView* origin = nullptr;
+        if (sel && !sel->empty())
+            for (const auto& n : g.nodes)
+                if (n.nodeId != transcoder->nodeId &&
+                    (*sel)[0].urls.at("rtmp").starts_with(
+                        routing::rtmpUrl(n.endpoint.address, n.endpoint.rtmpPort, "")))
+                    origin = &n;
+        if (!origin) {
+            j.waitingFor = "an origin: " + (sel ? std::string("none") : sel.error().message);
+            j.nextAttemptMs = t + 1000;
+            return;
+        }
+        const std::string subject = "media:" + j.provisionGuid;
+        const std::string source =
+            engine::withToken(routing::rtmpUrl(transcoder->endpoint.address,
+                                               transcoder->endpoint.rtmpPort, ladder.sourceGuid),
+                              core.internalStreamToken(j.nodeGroup, ladder.sourceGuid,
+                                                       auth::StreamAction::Play, subject));
+        std::vector<std::string> outputs;
+        for (const auto& r : ladder.renditions)
+            outputs.push_back(engine::withToken(
+                routing::rtmpUrl(origin->endpoint.address, origin->endpoint.rtmpPort, r.streamGuid),
+                core.internalStreamToken(j.nodeGroup, r.streamGuid, auth::StreamAction::Publish,
+                                         subject)));
+        if (!spawn(j, ladderArguments(ladder, source, outputs), t))
+            return;
+        j.sampler = std::make_shared<nodes::ProcessSampler>(j.process->pid());
+        j.nodeId = transcoder->nodeId;
+        j.nodeAddress =
+            transcoder->endpoint.address + ":" + std::to_string(transcoder->endpoint.rtmpPort);
+        j.originId = origin->nodeId;
+        j.clusterUrl = routing::rtmpUrl(origin->endpoint.address, origin->endpoint.rtmpPort,
+                                        ladder.renditions.front().streamGuid);
+        j.waitingFor.clear();
+        setState(j, JobState::Starting);
+    }
+
     void start(Job& j, const engine::ClusterSnapshot& snap, std::int64_t t) {
         const engine::NodeGroupView* g = nullptr;
         if (const auto it = snap.groups.find(j.nodeGroup); it != snap.groups.end())
@@ -413,6 +567,10 @@ struct MediaManager::Impl {
             return;
         }
         const auto& spec = j.spec;
+        if (spec.kind == JobKind::Transcode) {
+            startTranscode(j, *g, t);
+            return;
+        }
         std::string url;
         const engine::NodeView* node = nullptr;
         if (spec.kind == JobKind::Pull) {
@@ -429,6 +587,7 @@ struct MediaManager::Impl {
                 return;
             }
             url = (*sel)[0].urls.count("rtmp") ? (*sel)[0].urls.at("rtmp") : "";
+            url = url.substr(0, url.find('?')); // without the routing token: ours follows
             for (const auto& n : g->nodes)
                 if (routing::rtmpUrl(n.endpoint.address, n.endpoint.rtmpPort, spec.streamGuid) ==
                     url)
@@ -447,6 +606,12 @@ struct MediaManager::Impl {
             j.nextAttemptMs = t + 1000;
             return;
         }
+        // A group that checks publishers or viewers gets a token of the core with each start.
+        const auto action =
+            spec.kind == JobKind::Pull ? auth::StreamAction::Publish : auth::StreamAction::Play;
+        const std::string token = core.internalStreamToken(j.nodeGroup, spec.streamGuid, action,
+                                                           "media:" + j.provisionGuid);
+        const std::string clusterUrl = engine::withToken(url, token);
         if (spec.kind == JobKind::Pull || spec.kind == JobKind::Push ||
             spec.kind == JobKind::Social)
             if (!spec.listen)
@@ -481,56 +646,12 @@ struct MediaManager::Impl {
             }
             j.recordingId = *id;
         }
-        auto progress = std::make_shared<Progress>();
-        progress->lastAdvanceMs = t;
-        const auto secrets = spec.secrets;
-        auto clock = [this] {
-            return now();
-        };
-        ProcessOptions po;
-        po.argv = ffmpegArguments(spec, url, j.captureFile);
-        auto proc = ChildProcess::spawn(
-            po, [progress, secrets, clock](OutputStream s, const std::string& line) {
-                std::lock_guard lock(progress->m);
-                if (s == OutputStream::Err) {
-                    progress->errors.push_back(scrub(line, secrets));
-                    if (progress->errors.size() > 20)
-                        progress->errors.pop_front();
-                    return;
-                }
-                const auto eq = line.find('=');
-                if (eq == std::string::npos)
-                    return;
-                const auto key = line.substr(0, eq);
-                const auto value = line.substr(eq + 1);
-                if (key == "out_time_us") {
-                    const auto v = sy::parseInt(value).value_or(0);
-                    if (v > progress->outTimeUs) {
-                        progress->outTimeUs = v;
-                        progress->lastAdvanceMs = clock();
-                    }
-                } else if (key == "total_size") {
-                    progress->totalSize = sy::parseInt(value).value_or(progress->totalSize);
-                } else if (key == "bitrate") {
-                    progress->bitrateKbps = sy::parseDouble(value.substr(0, value.find("kbits")))
-                                                .value_or(progress->bitrateKbps);
-                }
-            });
-        if (!proc) {
-            j.lastError = proc.error().message;
-            setState(j, JobState::Fault, j.lastError);
+        if (!spawn(j, ffmpegArguments(spec, clusterUrl, j.captureFile), t))
             return;
-        }
-        j.process = std::move(proc).value();
-        j.progress = progress;
         j.nodeId = node->nodeId;
         j.nodeAddress = node->endpoint.address + ":" + std::to_string(node->endpoint.rtmpPort);
         j.clusterUrl = url;
-        j.startedMs = t;
-        j.sourceSeenMs = t;
         j.waitingFor = spec.listen ? "a caller on " + spec.remoteMasked : "";
-        if (j.starts++ > 0)
-            ++j.restarts;
         setState(j, JobState::Starting);
     }
 
@@ -606,7 +727,7 @@ struct MediaManager::Impl {
         if (j.spec.kind != JobKind::Pull) {
             // The publisher left: nginx would keep the reader waiting for it. Finish (a
             // recording is finalised) and wait for the stream to come back.
-            if (sourceNode(*g, j.spec.streamGuid))
+            if (sourceLive(j, *g))
                 j.sourceSeenMs = t;
             else if (t - j.sourceSeenMs > kSourceGoneMs) {
                 retire(j);
@@ -616,7 +737,7 @@ struct MediaManager::Impl {
             }
         }
         if (t - lastAdvance > options.stallTimeout.count()) {
-            if (j.spec.kind != JobKind::Pull && !sourceNode(*g, j.spec.streamGuid)) {
+            if (j.spec.kind != JobKind::Pull && !sourceLive(j, *g)) {
                 // The publisher left: nginx keeps the reader waiting. Finish, wait for it again.
                 retire(j);
                 j.waitingFor = "the stream " + j.spec.streamGuid + " to go live";
@@ -633,6 +754,8 @@ struct MediaManager::Impl {
     void retire(Job& j) {
         retired.push_back({std::move(j.process), graceFor(j), j.recordingId});
         j.recordingId = 0;
+        j.sampler.reset();
+        j.cpuLoad = 0;
     }
 
     void reap(std::unique_lock<std::mutex>& lock) {
@@ -664,9 +787,22 @@ struct MediaManager::Impl {
 
     void publishMetrics() {
         std::map<std::string, model::FlatMetrics> byNode;
-        for (const auto& [id, j] : jobs)
-            if (j.process && j.spec.kind != JobKind::Record && !j.nodeId.empty())
+        for (auto& [id, j] : jobs) {
+            if (!j.process || j.nodeId.empty())
+                continue;
+            if (j.spec.kind == JobKind::Transcode) {
+                // The ladder's encoders are the transcoder's load: scaling rules and capacity
+                // expressions of the transcoder role see them like any node metric.
+                if (j.sampler)
+                    if (auto usage = j.sampler->sample(); usage && usage->interval.count() > 0)
+                        j.cpuLoad = usage->cpuLoad;
+                auto& m = byNode[j.nodeId];
+                m["transcoder.renditions"] += static_cast<double>(j.ladder->renditions.size());
+                m["cpu.process.load"] += j.cpuLoad;
+            } else if (j.spec.kind != JobKind::Record) {
                 byNode[j.nodeId]["connections.restreamer"] += 1;
+            }
+        }
         core.setExternalMetrics("media", std::move(byNode));
     }
 
@@ -1048,6 +1184,8 @@ model::Problems MediaManager::check(const model::ProvisionRequest& p) const {
     model::Problems out;
     if (!specs)
         out = specs.error();
+    if (auto ladder = ladderForProvision(p); !ladder)
+        out.insert(out.end(), ladder.error().begin(), ladder.error().end());
     if (p.streams)
         for (std::size_t i = 0; i < p.streams->size(); ++i) {
             const auto& s = (*p.streams)[i];

@@ -818,6 +818,9 @@ void TestJobSpec::ffmpeg() {
         QCOMPARE(args[std::size_t(format) + 1], std::string("matroska"));
         QCOMPARE(args.back(), output);
         break;
+    case JobKind::Transcode: // jobsForProvision never makes one (transcodeladder.h does)
+        QFAIL("a transcode job from jobsForProvision");
+        break;
     }
 }
 

@@ -33,7 +33,7 @@ std::optional<media::JobState> parseJobState(std::string_view s) {
 
 std::optional<media::JobKind> parseJobKind(std::string_view s) {
     using K = media::JobKind;
-    for (K kind : {K::Pull, K::Push, K::Social, K::Record})
+    for (K kind : {K::Pull, K::Push, K::Social, K::Record, K::Transcode})
         if (media::toString(kind) == s)
             return kind;
     return std::nullopt;
