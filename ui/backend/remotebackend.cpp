@@ -121,7 +121,7 @@ std::string textField(const Json& j, const char* key) {
 std::optional<engine::EventKind> eventKindFrom(const std::string& s) {
     using K = engine::EventKind;
     for (K k : {K::NodeStateChanged, K::ScalingDecision, K::StreamStarted, K::StreamStopped,
-                K::Alert, K::NodeGroupChanged, K::Media})
+                K::Alert, K::NodeGroupChanged, K::Media, K::Access})
         if (engine::toString(k) == s)
             return k;
     return std::nullopt;

@@ -24,7 +24,10 @@ EventCategory EventTableModel::categoryOf(const engine::Event& e) {
     case K::NodeGroupChanged:
         return EventCategory::NodeGroup;
     case K::Media:
-        return e.details.value("state", "") == "FAULT" ? EventCategory::Fault : EventCategory::Media;
+        return e.details.value("state", "") == "FAULT" ? EventCategory::Fault
+                                                       : EventCategory::Media;
+    case K::Access:
+        return EventCategory::Access;
     }
     return EventCategory::Alert;
 }
@@ -37,6 +40,8 @@ Severity EventTableModel::severityOf(const engine::Event& e) {
         return Severity::Critical;
     case EventCategory::Scaling:
         return e.details.value("alert", false) ? Severity::Warning : Severity::Info;
+    case EventCategory::Access: // a refused publish or play: worth a look, not an outage
+        return Severity::Warning;
     case EventCategory::NodeState:
     case EventCategory::Stream:
     case EventCategory::NodeGroup:
@@ -64,6 +69,8 @@ QString EventTableModel::categoryName(EventCategory c) {
         return tr("API error");
     case EventCategory::Media:
         return tr("Media");
+    case EventCategory::Access:
+        return tr("Access");
     }
     return {};
 }

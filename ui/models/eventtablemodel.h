@@ -14,7 +14,17 @@
 namespace sy::ui {
 
 // What an operator filters the log by.
-enum class EventCategory { Scaling, Fault, NodeState, Stream, Alert, NodeGroup, ApiError, Media };
+enum class EventCategory {
+    Scaling,
+    Fault,
+    NodeState,
+    Stream,
+    Alert,
+    NodeGroup,
+    ApiError,
+    Media,
+    Access
+};
 
 class EventTableModel final : public QAbstractTableModel {
     Q_OBJECT

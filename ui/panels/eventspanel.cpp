@@ -53,7 +53,7 @@ EventsPanel::EventsPanel(EventTableModel& model, QWidget* parent)
     category_->addItem(tr("All kinds"), -1);
     for (auto c : {EventCategory::Scaling, EventCategory::Fault, EventCategory::Alert,
                    EventCategory::ApiError, EventCategory::NodeState, EventCategory::Stream,
-                   EventCategory::NodeGroup, EventCategory::Media})
+                   EventCategory::NodeGroup, EventCategory::Media, EventCategory::Access})
         category_->addItem(EventTableModel::categoryName(c), static_cast<int>(c));
     connect(category_, &QComboBox::currentIndexChanged, this, [this] {
         const int c = category_->currentData().toInt();
