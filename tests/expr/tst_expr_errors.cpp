@@ -224,7 +224,7 @@ void TestExpr::catalogHasReferenceNames() {
         "network.iftopduration", "network.ingress", "network.egress", "network.peakratereceived",
         "network.peakratesent", "network.cumulativereceived", "network.cumulativesent",
         // Switchyard additions
-        "connections.restreamer", "stream.count", "memory.process.rss"};
+        "connections.restreamer", "stream.count", "memory.process.rss", "transcoder.renditions"};
     const auto& catalog = MetricCatalog::standard();
     for (const char* name : reference)
         QVERIFY2(catalog.contains(name), name);
