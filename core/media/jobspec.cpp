@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <map>
 
@@ -583,9 +584,44 @@ jobsForProvision(const model::ProvisionRequest& p, const UrlPolicy& policy,
             jobs.push_back(std::move(j));
         }
     }
+    // Round-trip auth (reference §3.4 `credentials`): restreamers publish into the cluster with
+    // the provision's credentials; the media manager uses them when the group asks for them.
+    if (p.credentials) {
+        std::string query;
+        const auto add = [&](const char* key, const std::optional<std::string>& v) {
+            if (v && !v->empty())
+                query += (query.empty() ? "" : "&") + std::string(key) + "=" + formEncode(*v);
+        };
+        add("username", p.credentials->username);
+        add("password", p.credentials->password);
+        add("token", p.credentials->token);
+        for (auto& j : jobs) {
+            if (j.kind != JobKind::Pull || query.empty())
+                continue;
+            j.publishCredentials = query;
+            for (const auto& secret : {p.credentials->password, p.credentials->token})
+                if (secret && !secret->empty())
+                    j.secrets.push_back(*secret);
+        }
+    }
     if (!problems.empty())
         return unexpected(std::move(problems));
     return jobs;
+}
+
+std::string formEncode(std::string_view text) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : text) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += kHex[c >> 4];
+            out += kHex[c & 15];
+        }
+    }
+    return out;
 }
 
 std::vector<std::string> ffmpegArguments(const JobSpec& spec, const std::string& clusterUrl,

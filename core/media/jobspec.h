@@ -55,6 +55,9 @@ struct JobSpec {
     std::string target;
     std::string objectPrefix;
     std::vector<std::string> secrets; // literal values to scrub from logs and errors
+    // Pull: "username=…&password=…&token=…" from the provision's `credentials`, appended to the
+    // cluster URL when the node group checks publishers by round trip.
+    std::string publishCredentials;
 
     bool operator==(const JobSpec&) const = default;
 };
@@ -78,6 +81,9 @@ std::optional<std::string> checkResolved(const std::string& url, const UrlPolicy
 // a recording. Progress goes to stdout (-progress pipe:1) every half second.
 std::vector<std::string> ffmpegArguments(const JobSpec& spec, const std::string& clusterUrl,
                                          const std::string& outputFile = {});
+
+// application/x-www-form-urlencoded value (RFC 3986 unreserved characters kept).
+std::string formEncode(std::string_view text);
 
 // Literal replacement of every secret by "••••".
 std::string scrub(std::string text, const std::vector<std::string>& secrets);

@@ -611,7 +611,11 @@ struct MediaManager::Impl {
             spec.kind == JobKind::Pull ? auth::StreamAction::Publish : auth::StreamAction::Play;
         const std::string token = core.internalStreamToken(j.nodeGroup, spec.streamGuid, action,
                                                            "media:" + j.provisionGuid);
-        const std::string clusterUrl = engine::withToken(url, token);
+        const bool roundTrip = model::publishAccess(g->config) == model::AccessMode::RoundTrip;
+        const std::string clusterUrl =
+            spec.kind == JobKind::Pull && roundTrip && !spec.publishCredentials.empty()
+                ? url + "?" + spec.publishCredentials
+                : engine::withToken(url, token);
         if (spec.kind == JobKind::Pull || spec.kind == JobKind::Push ||
             spec.kind == JobKind::Social)
             if (!spec.listen)

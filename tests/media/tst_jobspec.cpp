@@ -509,6 +509,7 @@ private slots:
     void scrub_data();
     void scrub();
     void scrubTerminatesWhenASecretLooksLikeTheMask();
+    void credentialsGoToPullJobsOnly();
 };
 
 void TestJobSpec::jobs_data() {
@@ -875,6 +876,34 @@ void TestJobSpec::scrubTerminatesWhenASecretLooksLikeTheMask() {
               "the mask it inserted)");
     }
     QVERIFY(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+// Round-trip auth: the provision's credentials travel with its restreamers (form-encoded), never
+// with jobs that read the cluster, and the password is a secret to scrub.
+void TestJobSpec::credentialsGoToPullJobsOnly() {
+    auto streams = cam({{"type", "rtmp"}, {"rtmpUri", "rtmp://203.0.113.7/live/src"}});
+    streams.push_back({{"streamGuid", "live/cam"}, {"destUri", "rtmp://203.0.113.9/app/key"}});
+    auto parsed = sy::model::parseProvisions(
+        Json{{"provisionGuid", "prov1"},
+             {"credentials", {{"username", "al ice"}, {"password", "p&ss=1"}}},
+             {"streams", streams}});
+    QVERIFY(parsed);
+    auto jobs = jobsForProvision(parsed->front(), defaultPolicy());
+    QVERIFY2(bool(jobs), jobs ? "" : sy::model::describe(jobs.error()).c_str());
+    QCOMPARE(jobs->size(), std::size_t{2});
+    for (const auto& j : *jobs) {
+        if (j.kind == JobKind::Pull) {
+            QCOMPARE(j.publishCredentials, std::string("username=al%20ice&password=p%26ss%3D1"));
+            QVERIFY(std::find(j.secrets.begin(), j.secrets.end(), "p&ss=1") != j.secrets.end());
+        } else {
+            QVERIFY(j.publishCredentials.empty());
+        }
+    }
+    // Without credentials nothing is added.
+    auto plain = jobsForProvision(provision(streams), defaultPolicy());
+    QVERIFY(plain);
+    for (const auto& j : *plain)
+        QVERIFY(j.publishCredentials.empty());
 }
 
 QTEST_APPLESS_MAIN(TestJobSpec)

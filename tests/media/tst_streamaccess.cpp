@@ -20,6 +20,7 @@
 #include "tests/support/mediasources.h"
 
 #include <QDeadlineTimer>
+#include <QFile>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -134,6 +135,7 @@ private slots:
     void playIsRefusedWithoutAValidToken();
     void oneTimeTokenStartsOneSession();
     void roundTripAsksTheValidateUrl();
+    void restreamerPublishesWithProvisionCredentials();
     void hlsUrlFromSubscribeRoutingPlays();
     void transcoderLadderServesEveryRendition();
 
@@ -423,6 +425,37 @@ void TestStreamAccess::roundTripAsksTheValidateUrl() {
     QCOMPARE(q(last.value("type", "")), QStringLiteral("publisher"));
     QCOMPARE(q(last.value("streamID", "")), QStringLiteral("rt"));
     QCOMPARE(q(last.value("username", "")), QStringLiteral("alice"));
+}
+
+// Round trip (reference §3.4 `credentials`): a restreamer of the core publishes into a round-trip
+// group with its provision's credentials, which the validate URL sees.
+void TestStreamAccess::restreamerPublishesWithProvisionCredentials() {
+    const QString files = dir_.filePath(QStringLiteral("data/media-files"));
+    QFile::remove(files + QStringLiteral("/clip.mp4"));
+    QVERIFY(QFile::copy(clip_, files + QStringLiteral("/clip.mp4")));
+    const std::string provision = R"({"provisionGuid": "live/restream",
+        "credentials": {"username": "alice", "password": "secret"},
+        "streams": [{"streamGuid": "live/restream", "abrLevel": 0,
+                     "camParams": {"properties": {"type": "file", "files": "clip.mp4",
+                                                  "loop": "true"}}}]})";
+    auto parsed = model::parseProvisions(nlohmann::json::parse(provision));
+    QVERIFY(parsed);
+    const auto& p = parsed->front();
+    const auto problems = host_->media().check(p);
+    QVERIFY2(problems.empty(), model::describe(problems).c_str());
+    const auto asked = validate_.asked.size();
+    QVERIFY(host_->core().store().createProvision(
+        "rt", "live/restream", host_->media().sealSecrets(model::encodeProvision(p))));
+    host_->media().nudge();
+    QTRY_VERIFY2_WITH_TIMEOUT(live("rt", "live/restream"), accessLog(0).c_str(), 30000);
+    QVERIFY(validate_.asked.size() > asked);
+    const auto& last = validate_.asked.back();
+    QCOMPARE(q(last.value("username", "")), QStringLiteral("alice"));
+    QCOMPARE(q(last.value("streamID", "")), QStringLiteral("restream"));
+    QCOMPARE(q(last.value("type", "")), QStringLiteral("publisher"));
+    QVERIFY(host_->core().store().deleteProvision("rt", "live/restream"));
+    host_->media().nudge();
+    QTRY_VERIFY_WITH_TIMEOUT(!live("rt", "live/restream"), 20000);
 }
 
 void TestStreamAccess::hlsUrlFromSubscribeRoutingPlays() {
