@@ -94,7 +94,11 @@ bool audienceMatches(const json& aud, const std::string& ours) {
     return false;
 }
 
-// Splits "a.b.c" into exactly three segments.
+} // namespace
+
+JwtCodec::JwtCodec(JwtConfig config)
+    : config_(std::move(config)) {}
+
 std::optional<std::array<std::string_view, 3>> splitToken(std::string_view token) {
     const auto first = token.find('.');
     if (first == std::string_view::npos)
@@ -105,11 +109,6 @@ std::optional<std::array<std::string_view, 3>> splitToken(std::string_view token
     return std::array{token.substr(0, first), token.substr(first + 1, second - first - 1),
                       token.substr(second + 1)};
 }
-
-} // namespace
-
-JwtCodec::JwtCodec(JwtConfig config)
-    : config_(std::move(config)) {}
 
 Result<JwtCodec> JwtCodec::create(JwtConfig config) {
     if (config.secret.size() < kMinSecret)

@@ -10,8 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -36,6 +38,9 @@ struct Claims {
     std::string id; // jti: random, so that a token can later be revoked by id
     nlohmann::json extra = nlohmann::json::object(); // every claim not listed above
 };
+
+// Splits "a.b.c" into exactly three segments (header, payload, signature); nullopt otherwise.
+std::optional<std::array<std::string_view, 3>> splitToken(std::string_view token);
 
 // Tokens longer than this are refused unread: no legitimate token comes near it.
 inline constexpr std::size_t kMaxTokenSize = 8 * 1024;

@@ -1,7 +1,7 @@
 #include "core/auth/streamtoken.h"
 
 #include "core/auth/base64.h"
-#include "core/auth/jwt.h" // kMaxTokenSize
+#include "core/auth/jwt.h" // kMaxTokenSize, splitToken
 
 #include <nlohmann/json.hpp>
 
@@ -133,17 +133,6 @@ std::string shown(const std::optional<std::string>& value) {
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '"')
             return "unprintable";
     return "\"" + *value + "\"";
-}
-
-std::optional<std::array<std::string_view, 3>> splitToken(std::string_view token) {
-    const auto first = token.find('.');
-    if (first == std::string_view::npos)
-        return std::nullopt;
-    const auto second = token.find('.', first + 1);
-    if (second == std::string_view::npos || token.find('.', second + 1) != std::string_view::npos)
-        return std::nullopt;
-    return std::array{token.substr(0, first), token.substr(first + 1, second - first - 1),
-                      token.substr(second + 1)};
 }
 
 std::optional<std::string> stringMember(const json& object, const char* name) {

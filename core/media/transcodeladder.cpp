@@ -13,25 +13,8 @@ namespace {
 using model::Problems;
 using model::VideoParams;
 
-// The ranges of reference §3.4, checked again here: a ladder is also built from provisions
-// that were stored before a check existed, and its numbers end up on a command line.
-struct IntField {
-    const char* name;
-    std::optional<std::int64_t> VideoParams::*member;
-    std::int64_t lo, hi;
-};
-constexpr IntField kFields[] = {
-    {"videoWidth", &VideoParams::videoWidth, 2, 7680},
-    {"videoHeight", &VideoParams::videoHeight, 2, 4320},
-    {"videoBitRate", &VideoParams::videoBitRate, 100, 10485760},
-    {"videoQpMin", &VideoParams::videoQpMin, 0, 63},
-    {"videoQpMax", &VideoParams::videoQpMax, 0, 63},
-    {"videoBrMax", &VideoParams::videoBrMax, 100, 10485760},
-    {"videoKey", &VideoParams::videoKey, 1, 600},
-    {"videoEntropyProfile", &VideoParams::videoEntropyProfile, 0, 1},
-    {"videoEncMode", &VideoParams::videoEncMode, 0, 1},
-    {"videoEncComplexity", &VideoParams::videoEncComplexity, 0, 2},
-};
+// The ranges of reference §3.4 (model::kVideoIntFields) are checked again here: a ladder is also
+// built from provisions that were stored before a check existed.
 constexpr std::int64_t kMaxLevel = 1000;
 
 // app/[room/]name_k split into the app, the base (everything before "_k") and k.
@@ -74,7 +57,7 @@ Rendition readRendition(const model::StreamProvision& s, std::size_t i, Problems
     r.streamIndex = static_cast<int>(i);
 
     const auto before = problems.size();
-    for (const auto& f : kFields) {
+    for (const auto& f : model::kVideoIntFields) {
         const auto& value = v.*f.member;
         if (value && (*value < f.lo || *value > f.hi))
             problems.push_back({model::joinPath(vp, f.name),

@@ -10,29 +10,10 @@ namespace {
 
 using Json = nlohmann::json;
 
-// The integer fields of videoParams with their documented ranges (reference §3.4).
-struct IntField {
-    const char* name;
-    std::optional<std::int64_t> VideoParams::*member;
-    std::int64_t lo, hi;
-};
-constexpr IntField kVideoInts[] = {
-    {"videoWidth", &VideoParams::videoWidth, 2, 7680},
-    {"videoHeight", &VideoParams::videoHeight, 2, 4320},
-    {"videoBitRate", &VideoParams::videoBitRate, 100, 10485760},
-    {"videoQpMin", &VideoParams::videoQpMin, 0, 63},
-    {"videoQpMax", &VideoParams::videoQpMax, 0, 63},
-    {"videoBrMax", &VideoParams::videoBrMax, 100, 10485760},
-    {"videoKey", &VideoParams::videoKey, 1, 600},
-    {"videoEntropyProfile", &VideoParams::videoEntropyProfile, 0, 1},
-    {"videoEncMode", &VideoParams::videoEncMode, 0, 1},
-    {"videoEncComplexity", &VideoParams::videoEncComplexity, 0, 2},
-};
-
 VideoParams decodeVideo(const Json& j, const std::string& path, Problems& problems) {
     VideoParams v;
     ObjectReader r(j, path, problems);
-    for (const auto& f : kVideoInts)
+    for (const auto& f : kVideoIntFields)
         r.read(f.name, v.*f.member);
     r.read("videoProfile", v.videoProfile);
     v.extra = r.extra();
@@ -41,7 +22,7 @@ VideoParams decodeVideo(const Json& j, const std::string& path, Problems& proble
 
 Json encodeVideo(const VideoParams& v) {
     Json j = Json::object();
-    for (const auto& f : kVideoInts)
+    for (const auto& f : kVideoIntFields)
         put(j, f.name, v.*f.member);
     put(j, "videoProfile", v.videoProfile);
     putExtra(j, v.extra);
@@ -130,7 +111,7 @@ void validateStream(const StreamProvision& s, const std::string& p, Problems& ou
         out.push_back({joinPath(p, "abrLevel"), "must be >= 0"});
     if (s.videoParams) {
         const std::string vp = joinPath(p, "videoParams");
-        for (const auto& f : kVideoInts) {
+        for (const auto& f : kVideoIntFields) {
             const auto& v = (*s.videoParams).*f.member;
             if (v && (*v < f.lo || *v > f.hi))
                 out.push_back({joinPath(vp, f.name), "must be between " + std::to_string(f.lo) +

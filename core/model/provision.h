@@ -26,6 +26,26 @@ struct VideoParams {
     bool operator==(const VideoParams&) const = default;
 };
 
+// The integer fields of videoParams with their documented ranges (reference §3.4): checked by
+// provision validation and again by the transcoder ladder, whose numbers reach a command line.
+struct VideoIntField {
+    const char* name;
+    std::optional<std::int64_t> VideoParams::*member;
+    std::int64_t lo, hi;
+};
+inline constexpr VideoIntField kVideoIntFields[] = {
+    {"videoWidth", &VideoParams::videoWidth, 2, 7680},
+    {"videoHeight", &VideoParams::videoHeight, 2, 4320},
+    {"videoBitRate", &VideoParams::videoBitRate, 100, 10485760},
+    {"videoQpMin", &VideoParams::videoQpMin, 0, 63},
+    {"videoQpMax", &VideoParams::videoQpMax, 0, 63},
+    {"videoBrMax", &VideoParams::videoBrMax, 100, 10485760},
+    {"videoKey", &VideoParams::videoKey, 1, 600},
+    {"videoEntropyProfile", &VideoParams::videoEntropyProfile, 0, 1},
+    {"videoEncMode", &VideoParams::videoEncMode, 0, 1},
+    {"videoEncComplexity", &VideoParams::videoEncComplexity, 0, 2},
+};
+
 struct GroupParams {
     std::optional<std::string> group;
     std::optional<std::string> core;
