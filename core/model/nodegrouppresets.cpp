@@ -208,6 +208,8 @@ NodeGroupConfig makeNodeGroup(NodeGroupPreset preset, const PresetOptions& optio
         ng.groups->emplace(region, std::move(sg));
     }
     ng.shuffleSizeExpression = shuffleSizeFor(ng);
+    ng.streamAccess = options.streamAccess;
+    ng.hls = options.hls;
     return ng;
 }
 

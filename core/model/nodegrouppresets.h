@@ -54,6 +54,9 @@ struct PresetOptions {
     std::vector<std::string> regions = {};
     // Role name → changes to its rule, applied in every sub-group.
     std::map<std::string, RuleOverrides> rules = {};
+    // Copied into the group as they are (absent: open, no HLS).
+    std::optional<StreamAccess> streamAccess = {};
+    std::optional<HlsSettings> hls = {};
 };
 
 // The default rule of a role of a preset (min, max, increment and the four expressions), without

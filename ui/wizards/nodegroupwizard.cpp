@@ -62,6 +62,8 @@ model::PresetOptions NodeGroupWizard::options() const {
     o.cloudPlatform = presetPage_->cloudPlatform().toStdString();
     o.regions = regionsPage_->regions();
     o.rules = rulesPage_->rules();
+    o.streamAccess = presetPage_->streamAccess();
+    o.hls = presetPage_->hls();
     return o;
 }
 

@@ -5,6 +5,7 @@
 #include "core/model/enums.h"
 
 #include <QButtonGroup>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
 #include <QGridLayout>
@@ -82,6 +83,28 @@ PresetPage::PresetPage(QString suggestedName, QWidget* parent)
     platform_->setToolTip(tr("Where the nodes run: SIMULATED nodes are virtual with a synthetic "
                              "load; LOCAL nodes are nginx processes on this machine."));
     form->addRow(tr("&Provider"), platform_);
+
+    access_ = new QComboBox(this);
+    access_->setObjectName(QStringLiteral("accessCombo"));
+    access_->addItem(tr("Open: anyone who reaches a node"), QStringLiteral("open"));
+    access_->addItem(tr("Stream tokens to publish"), QStringLiteral("publish"));
+    access_->addItem(tr("Stream tokens to publish and to play"), QStringLiteral("both"));
+    access_->setToolTip(tr("With tokens, publish and subscribe routing hand out a short-lived "
+                           "token for one stream, and nodes refuse clients without one."));
+    form->addRow(tr("Stream &access"), access_);
+    hls_ = new QCheckBox(tr("Serve HLS (origins segment, edges serve the segments)"), this);
+    hls_->setObjectName(QStringLiteral("hlsCheck"));
+    form->addRow(tr("&HLS"), hls_);
+    // HLS segments are plain HTTP: they cannot carry play tokens (the core refuses both).
+    const auto syncHls = [this] {
+        const bool playTokens = access_->currentData().toString() == QStringLiteral("both");
+        if (playTokens)
+            hls_->setChecked(false);
+        hls_->setEnabled(!playTokens);
+        hls_->setToolTip(playTokens ? tr("HLS segments are plain HTTP: not with play tokens")
+                                    : QString());
+    };
+    connect(access_, &QComboBox::currentIndexChanged, this, syncHls);
     layout->addLayout(form);
     layout->addStretch(1);
 
@@ -157,6 +180,24 @@ void PresetPage::setPreset(model::NodeGroupPreset preset) {
 
 QString PresetPage::name() const {
     return name_->text();
+}
+
+std::optional<model::StreamAccess> PresetPage::streamAccess() const {
+    const QString choice = access_->currentData().toString();
+    if (choice == QStringLiteral("open"))
+        return std::nullopt;
+    model::StreamAccess a;
+    a.publish = "token";
+    a.play = choice == QStringLiteral("both") ? "token" : "open";
+    return a;
+}
+
+std::optional<model::HlsSettings> PresetPage::hls() const {
+    if (!hls_->isChecked())
+        return std::nullopt;
+    model::HlsSettings h;
+    h.enabled = true;
+    return h;
 }
 
 QString PresetPage::cloudPlatform() const {

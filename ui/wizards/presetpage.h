@@ -7,6 +7,7 @@
 #include <QWizardPage>
 
 class QButtonGroup;
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -22,6 +23,9 @@ public:
     void setPreset(model::NodeGroupPreset preset);
     QString name() const;
     QString cloudPlatform() const;
+    // Stream access and HLS as chosen (absent when left at "open" / off).
+    std::optional<model::StreamAccess> streamAccess() const;
+    std::optional<model::HlsSettings> hls() const;
 
     bool isComplete() const override;
 
@@ -38,6 +42,8 @@ private:
     QLineEdit* name_ = nullptr;
     QLabel* nameError_ = nullptr;
     QComboBox* platform_ = nullptr;
+    QComboBox* access_ = nullptr;
+    QCheckBox* hls_ = nullptr;
 };
 
 } // namespace sy::ui

@@ -17,6 +17,7 @@
 #include "tests/support/testgroups.h"
 
 #include <QAbstractButton>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -111,6 +112,7 @@ private slots:
     void regionsFollowThePreset();
     void refusedCreateShowsTheBackendMessageAndStaysOpen();
     void createWithDefaultsPicksFreshNames();
+    void streamAccessAndHlsReachTheGroup();
 
 private:
     bool clickNext(NodeGroupWizard& wizard);
@@ -445,6 +447,37 @@ void TestNodeGroupWizard::refusedCreateShowsTheBackendMessageAndStaysOpen() {
     finish->click();
     QTRY_COMPARE(created.count(), 1);
     QVERIFY(backend_->snapshot()->group("second"));
+}
+
+// The first page's stream access and HLS choices are in the created group; play tokens switch
+// HLS off (its segments are plain HTTP), as the core would refuse the pair.
+void TestNodeGroupWizard::streamAccessAndHlsReachTheGroup() {
+    NodeGroupWizard wizard(*backend_);
+    wizard.show();
+    QSignalSpy created(&wizard, &NodeGroupWizard::nodeGroupCreated);
+    find<QLineEdit>(&wizard, QStringLiteral("nameEdit"))->setText(QStringLiteral("guarded"));
+    auto* access = find<QComboBox>(&wizard, QStringLiteral("accessCombo"));
+    auto* hls = find<QCheckBox>(&wizard, QStringLiteral("hlsCheck"));
+    hls->setChecked(true);
+    access->setCurrentIndex(access->findData(QStringLiteral("both")));
+    QVERIFY(!hls->isChecked());
+    QVERIFY(!hls->isEnabled());
+    access->setCurrentIndex(access->findData(QStringLiteral("publish")));
+    QVERIFY(hls->isEnabled());
+    hls->setChecked(true);
+    for (int page = 0; page < 3; ++page)
+        QVERIFY(clickNext(wizard));
+    const QString json = find<QPlainTextEdit>(&wizard, QStringLiteral("jsonView"))->toPlainText();
+    QVERIFY2(json.contains(QStringLiteral("\"streamAccess\"")), qPrintable(json));
+    QVERIFY(wizard.problems().empty());
+    wizard.button(QWizard::FinishButton)->click();
+    QTRY_COMPARE(created.count(), 1);
+    const auto pinned = backend_->snapshot();
+    const auto* group = pinned->group("guarded");
+    QVERIFY(group);
+    QCOMPARE(model::publishAccess(group->config), model::AccessMode::Token);
+    QCOMPARE(model::playAccess(group->config), model::AccessMode::Open);
+    QVERIFY(model::hlsEnabled(group->config));
 }
 
 void TestNodeGroupWizard::createWithDefaultsPicksFreshNames() {
