@@ -140,7 +140,15 @@ HttpResponse publish(ApiContext& ctx, const ApiRequest& r) {
         if (const auto* g = findGroup(*snap, r.param("ng")))
             ctx.media->activate(groupName(*g), req.streamGuid);
     }
-    return selection(ctx.core.selectPublish(r.param("ng"), req, r.callerName()));
+    auto chosen = ctx.core.selectPublish(r.param("ng"), req, r.callerName());
+    // [transcoder, origin]: the ladder publishes into the origin this answer names.
+    if (chosen && req.transcode && chosen->size() == 2 && ctx.media) {
+        const auto snap = ctx.core.snapshot();
+        if (const auto* g = findGroup(*snap, r.param("ng")))
+            if (const auto url = (*chosen)[1].urls.find("rtmp"); url != (*chosen)[1].urls.end())
+                ctx.media->placeTranscode(groupName(*g), req.streamGuid, url->second);
+    }
+    return selection(chosen);
 }
 
 HttpResponse subscribe(ApiContext& ctx, const ApiRequest& r) {

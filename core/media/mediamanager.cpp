@@ -166,6 +166,7 @@ Json toJson(const JobView& j) {
     opt("lastError", j.lastError);
     opt("nodeId", j.nodeId);
     opt("serverAddress", j.nodeAddress);
+    opt("originNodeId", j.originNodeId);
     if (j.liveSinceMs)
         out["liveSince"] = j.liveSinceMs;
     if (j.recordingId)
@@ -212,8 +213,9 @@ struct MediaManager::Impl {
         std::chrono::milliseconds grace;
         std::int64_t recordingId = 0;
     };
-    std::vector<Retired> retired;      // stopped by reap(), outside the lock
-    std::set<std::string> activations; // ng + "\n" + streamGuid
+    std::vector<Retired> retired;                  // stopped by reap(), outside the lock
+    std::set<std::string> activations;             // ng + "\n" + streamGuid
+    std::map<std::string, std::string> placements; // ng + "\n" + source guid → origin rtmp URL
     bool running = false;
     bool nudged = true;
     std::condition_variable wake;
@@ -514,16 +516,28 @@ struct MediaManager::Impl {
             j.waitingFor = "a publisher of " + ladder.sourceGuid + " on a transcoder";
             return;
         }
-        routing::PublishRequest req;
-        req.streamGuid = ladder.sourceGuid;
-        auto sel = core.selectPublish(j.nodeGroup, req, "media:" + j.provisionGuid);
-        const engine::NodeView* origin = nullptr;
-        if (sel && !sel->empty())
+        // The origin the publish answer named, while it serves; else one routing picks now.
+        const auto originAt = [&](const std::string& url) -> const engine::NodeView* {
             for (const auto& n : g.nodes)
-                if (n.nodeId != transcoder->nodeId &&
-                    (*sel)[0].urls.at("rtmp").starts_with(
-                        routing::rtmpUrl(n.endpoint.address, n.endpoint.rtmpPort, "")))
-                    origin = &n;
+                if (n.nodeId != transcoder->nodeId && n.state == model::NodeState::InService &&
+                    roles.at(n.role).has(model::Capability::Publish) &&
+                    url.starts_with(routing::rtmpUrl(n.endpoint.address, n.endpoint.rtmpPort, "")))
+                    return &n;
+            return nullptr;
+        };
+        const engine::NodeView* origin = nullptr;
+        if (const auto placed = placements.find(j.nodeGroup + "\n" + ladder.sourceGuid);
+            placed != placements.end())
+            origin = originAt(placed->second);
+        Result<std::vector<model::StreamLocation>, routing::RoutingError> sel =
+            std::vector<model::StreamLocation>{};
+        if (!origin) {
+            routing::PublishRequest req;
+            req.streamGuid = ladder.sourceGuid;
+            sel = core.selectPublish(j.nodeGroup, req, "media:" + j.provisionGuid);
+            if (sel && !sel->empty())
+                origin = originAt(sel->front().urls.at("rtmp"));
+        }
         if (!origin) {
             j.waitingFor = "an origin: " + (sel ? std::string("none") : sel.error().message);
             j.nextAttemptMs = t + 1000;
@@ -1165,6 +1179,7 @@ std::vector<JobView> MediaManager::jobs(const std::string& nodeGroup) const {
         v.lastError = j.lastError;
         v.nodeId = j.process ? j.nodeId : "";
         v.nodeAddress = j.process ? j.nodeAddress : "";
+        v.originNodeId = j.process ? j.originId : "";
         v.failures = j.failures;
         v.restarts = j.restarts;
         v.reconnects = j.reconnects;
@@ -1295,6 +1310,14 @@ void MediaManager::activate(const std::string& nodeGroup, const std::string& str
     for (auto& [id, j] : impl_->jobs)
         if (j.nodeGroup == nodeGroup && j.spec.streamGuid == streamGuid)
             j.activated = true;
+    impl_->nudged = true;
+    impl_->wake.notify_all();
+}
+
+void MediaManager::placeTranscode(const std::string& nodeGroup, const std::string& sourceGuid,
+                                  const std::string& originRtmpUrl) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->placements[nodeGroup + "\n" + sourceGuid] = originRtmpUrl;
     impl_->nudged = true;
     impl_->wake.notify_all();
 }

@@ -59,9 +59,10 @@ struct JobView {
     std::string lastError;
     std::string nodeId; // the node it publishes to or reads from
     std::string nodeAddress;
-    int failures = 0;   // consecutive
-    int restarts = 0;   // process starts after the first
-    int reconnects = 0; // LIVE again after having been LIVE
+    std::string originNodeId; // transcode: the origin its renditions are published into
+    int failures = 0;         // consecutive
+    int restarts = 0;         // process starts after the first
+    int reconnects = 0;       // LIVE again after having been LIVE
     double bitrateKbps = 0;
     std::int64_t bytes = 0;
     std::int64_t liveSinceMs = 0;
@@ -105,6 +106,11 @@ public:
     // `publish?restream=true` or distribute for this stream: a restreamer with immediate=false
     // starts now.
     void activate(const std::string& nodeGroup, const std::string& streamGuid);
+    // `publish?transcode=true` answered [transcoder, origin]: the ladder of `sourceGuid`
+    // publishes its renditions into that origin (rtmp URL of the answer) while it serves, so the
+    // client is told the truth; otherwise routing picks one when the ladder starts.
+    void placeTranscode(const std::string& nodeGroup, const std::string& sourceGuid,
+                        const std::string& originRtmpUrl);
     // Provisions or targets changed: reconcile at the next tick.
     void nudge();
 

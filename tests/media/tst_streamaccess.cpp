@@ -15,6 +15,7 @@
 #include "core/auth/streamtoken.h"
 #include "core/model/nodegroupcodec.h"
 #include "core/model/provision.h"
+#include "core/routing/routablenode.h"
 #include "core/store/statestore.h"
 #include "tests/support/ffmpegprocess.h"
 #include "tests/support/mediasources.h"
@@ -41,7 +42,9 @@ QString q(const std::string& s) {
     return QString::fromStdString(s);
 }
 
-std::string groupJson(const std::string& name, const std::string& extra, bool transcoder) {
+std::string groupJson(const std::string& name, const std::string& extra, bool transcoder,
+                      int origins = 1) {
+    const std::string originCount = std::to_string(origins);
     const std::string transcoderRole =
         transcoder ? R"(, "transcoder": {"name": "transcoder", "capabilities": ["TRANSCODE"]})"
                    : "";
@@ -60,7 +63,8 @@ std::string groupJson(const std::string& name, const std::string& extra, bool tr
                      "parentCardinality": "GLOBAL"})" +
            transcoderRole + R"(},
   "groups": {"local": {"subGroupName": "local", "rulesByRole": {
-    "origin": {"min": 1, "max": 1, "increment": 1,
+    "origin": {"min": )" +
+           originCount + R"(, "max": )" + originCount + R"(, "increment": 1,
                "outExpression": "avg(connections.publisher) > 1000",
                "inExpression": "avg(connections.publisher) < 0",
                "capacityRankingExpression": "connections.publisher",
@@ -191,7 +195,7 @@ void TestStreamAccess::initTestCase() {
                          R"(, "streamAccess": {"publish": "roundtrip", "validateUrl": ")" +
                              validate_.url() + R"("}, "hls": {"enabled": true})",
                          false)},
-        {"ladder", groupJson("ladder", "", true)}};
+        {"ladder", groupJson("ladder", "", true, 2)}};
     for (const auto& [name, json] : groups) {
         auto config = model::parseNodeGroup(std::string_view(json));
         QVERIFY2(config, config ? "" : model::describe(config.error()).c_str());
@@ -199,7 +203,7 @@ void TestStreamAccess::initTestCase() {
         QVERIFY2(created, created ? "" : created.error().message.c_str());
     }
     QTRY_VERIFY2_WITH_TIMEOUT(inService("secure", 2) && inService("rt", 2) &&
-                                  inService("ladder", 3),
+                                  inService("ladder", 4),
                               describeNodes().c_str(), 60000);
 }
 
@@ -511,16 +515,26 @@ void TestStreamAccess::transcoderLadderServesEveryRendition() {
     QCOMPARE(where->size(), std::size_t(2));
     QCOMPARE(q(*(*where)[0].nodeRole), QStringLiteral("transcoder"));
     QCOMPARE(q(*(*where)[1].nodeRole), QStringLiteral("origin"));
+    // What the API's publish route does with such an answer: the renditions go to [1].
+    host_->media().placeTranscode("ladder", "live/cam_1", (*where)[1].urls.at("rtmp"));
     publishers_.push_back(std::make_unique<FfmpegProcess>());
     publishers_.back()->startPublisher(clip_, q((*where)[0].urls.at("rtmp")));
 
-    const auto ladderLive = [this] {
+    const auto ladder = [this]() -> std::optional<media::JobView> {
         for (const auto& j : host_->media().jobs("ladder"))
             if (j.kind == JobKind::Transcode && j.state == JobState::Live)
-                return true;
-        return false;
+                return j;
+        return std::nullopt;
     };
-    QTRY_VERIFY_WITH_TIMEOUT(ladderLive(), 40000);
+    QTRY_VERIFY_WITH_TIMEOUT(ladder().has_value(), 40000);
+    // Two origins: the ladder publishes into the one the answer named.
+    const auto pinned = host_->core().snapshot();
+    std::string named;
+    for (const auto& n : pinned->group("ladder")->nodes)
+        if ((*where)[1].urls.at("rtmp").starts_with(
+                routing::rtmpUrl(n.endpoint.address, n.endpoint.rtmpPort, "")))
+            named = n.nodeId;
+    QCOMPARE(q(ladder()->originNodeId), q(named));
 
     const std::vector<std::pair<int, int>> sizes = {{640, 360}, {428, 240}, {256, 144}};
     for (std::size_t k = 0; k < sizes.size(); ++k) {
