@@ -166,6 +166,35 @@ HttpResponse deleteUser(ApiContext& ctx, const ApiRequest& r) {
     return HttpResponse::json(200, nlohmann::json::object());
 }
 
+// An API key: a bearer token for an existing user with a long lifetime, for encoders and scripts
+// that cannot log in (publish routing of a group with stream tokens needs an operator). It works
+// while the user exists, with the lower of its role and the user's current role, like any token.
+HttpResponse issueApiKey(ApiContext& ctx, const ApiRequest& r) {
+    const std::string& name = r.param("name");
+    QueryReader q(r.http);
+    const auto days = q.integer("days", 365, 1, 3650);
+    if (auto bad = q.error())
+        return *bad;
+    auto user = ctx.core.store().getUser(name);
+    if (!user)
+        return user.error().code == "not_found"
+                   ? HttpResponse::error(404, "no user " + sy::quoted(name))
+                   : errorResponse(user.error());
+    const auto role = auth::parseRole(user->role);
+    if (!role)
+        return HttpResponse::error(409, "user " + sy::quoted(name) + " has no valid role");
+    const std::int64_t ttl = days * 86400;
+    const std::string key = ctx.tokens.issue(name, *role, {{"kind", "apikey"}}, ttl);
+    auto claims = ctx.tokens.verify(key);
+    if (!claims)
+        return HttpResponse::error(500,
+                                   "the new API key does not verify: " + claims.error().message);
+    return HttpResponse::json(200, {{"apiKey", key},
+                                    {"username", name},
+                                    {"role", user->role},
+                                    {"expiresAt", claims->expiresAt}});
+}
+
 } // namespace
 
 void addAuthRoutes(ApiContext& ctx, const RouteSink& add) {
@@ -205,6 +234,18 @@ void addAuthRoutes(ApiContext& ctx, const RouteSink& add) {
          200,
          [&ctx](const ApiRequest& r) {
              return putUser(ctx, r);
+         }});
+    add({"POST",
+         "/as/v1/admin/users/{name}/apikey",
+         Role::Admin,
+         "admin",
+         "An API key for the user: a bearer token valid for `days`; deleting the user revokes it",
+         {{"days", "integer", "lifetime in days, 1-3650 (365)"}},
+         "",
+         "",
+         200,
+         [&ctx](const ApiRequest& r) {
+             return issueApiKey(ctx, r);
          }});
     add({"DELETE",
          "/as/v1/admin/users/{name}",

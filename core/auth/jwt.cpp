@@ -5,6 +5,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cmath>
@@ -141,6 +142,11 @@ std::string JwtCodec::sign(std::string_view signingInput) const {
 }
 
 std::string JwtCodec::issue(const std::string& subject, Role role, json extra) const {
+    return issue(subject, role, std::move(extra), config_.ttlSeconds);
+}
+
+std::string JwtCodec::issue(const std::string& subject, Role role, json extra,
+                            std::int64_t ttlSeconds) const {
     json payload = extra.is_object() ? std::move(extra) : json::object();
     const std::int64_t issuedAt = now();
     payload["sub"] = subject;
@@ -149,7 +155,7 @@ std::string JwtCodec::issue(const std::string& subject, Role role, json extra) c
     payload["aud"] = config_.audience;
     payload["iat"] = issuedAt;
     payload["nbf"] = issuedAt;
-    payload["exp"] = issuedAt + config_.ttlSeconds;
+    payload["exp"] = issuedAt + std::max<std::int64_t>(ttlSeconds, 1);
     payload["jti"] = randomId();
     const json header = {{"alg", kAlgorithm}, {"typ", config_.type}};
 

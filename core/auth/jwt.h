@@ -55,6 +55,9 @@ public:
     // registered claims (sub, roles, iss, aud, iat, nbf, exp, jti) cannot be overridden through it.
     std::string issue(const std::string& subject, Role role,
                       nlohmann::json extra = nlohmann::json::object()) const;
+    // The same with another lifetime (> 0): API keys for encoders and scripts that cannot log in.
+    std::string issue(const std::string& subject, Role role, nlohmann::json extra,
+                      std::int64_t ttlSeconds) const;
 
     // Error codes: malformed, bad_algorithm, bad_type, bad_signature, expired, not_yet_valid,
     // bad_issuer, bad_audience, bad_claims. Never throws, whatever the input.

@@ -64,6 +64,7 @@ private slots:
     void subscribeRoutingNeedsAViewerWhenTheGroupSaysSo();
     void streamTokenIsNeverAnApiToken();
     void hlsGroupsAnswerWithPlaylistUrls();
+    void apiKeysOpenGuardedPublishRouting();
 
 private:
     void createGroup(const Json& config);
@@ -284,6 +285,42 @@ void TestStreamAccessApi::streamTokenIsNeverAnApiToken() {
         QVERIFY2(r.status == 401, (target + ": " + r.body).c_str());
         QVERIFY2(has(message(r), "invalid token"), r.body.c_str());
     }
+}
+
+// An encoder that cannot log in gets an API key: a long-lived bearer token of an operator user,
+// revoked with the user.
+void TestStreamAccessApi::apiKeysOpenGuardedPublishRouting() {
+    createGroup(groupWith("tok", {{"publish", "token"}}));
+    const std::string route = kStreams + "tok/publish/live/x";
+    const auto made = f_->as("admin", "POST", "/as/v1/admin/users/operator/apikey?days=30");
+    QVERIFY2(made.status == 200, made.body.c_str());
+    const auto answer = body(made);
+    const std::string key = answer.value("apiKey", "");
+    QVERIFY(!key.empty());
+    QCOMPARE(answer.value("role", ""), std::string("operator"));
+    const auto expires = answer.value("expiresAt", std::int64_t{0});
+    QCOMPARE(expires - f_->nowSeconds(), std::int64_t{30} * 86400);
+
+    const auto routed = f_->call("GET", route, "", key);
+    QVERIFY2(routed.status == 200, routed.body.c_str());
+    QVERIFY(!body(routed)[0]["urls"].value("token", "").empty());
+
+    // A viewer's key does not open it; only an admin makes keys; bad input names the cause.
+    const auto viewerKey = body(f_->as("admin", "POST", "/as/v1/admin/users/viewer/apikey"));
+    QCOMPARE(f_->call("GET", route, "", viewerKey.value("apiKey", "")).status, 403);
+    QCOMPARE(f_->as("operator", "POST", "/as/v1/admin/users/operator/apikey").status, 403);
+    const auto unknown = f_->as("admin", "POST", "/as/v1/admin/users/nobody/apikey");
+    QCOMPARE(unknown.status, 404);
+    QVERIFY2(has(message(unknown), "nobody"), unknown.body.c_str());
+    const auto tooLong = f_->as("admin", "POST", "/as/v1/admin/users/operator/apikey?days=4000");
+    QCOMPARE(tooLong.status, 400);
+    QVERIFY2(has(message(tooLong), "days"), tooLong.body.c_str());
+
+    // Deleting the user revokes its keys at once.
+    QCOMPARE(f_->as("admin", "DELETE", "/as/v1/admin/users/operator").status, 200);
+    const auto revoked = f_->call("GET", route, "", key);
+    QCOMPARE(revoked.status, 401);
+    QVERIFY2(has(message(revoked), "no longer exists"), revoked.body.c_str());
 }
 
 void TestStreamAccessApi::hlsGroupsAnswerWithPlaylistUrls() {
