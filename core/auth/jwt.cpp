@@ -34,17 +34,6 @@ bool isRegistered(std::string_view name) {
     return false;
 }
 
-// Messages show times as people read them; numbers outside what gmtime handles stay numbers.
-std::string formatUtc(std::int64_t epochSeconds) {
-    const auto t = static_cast<std::time_t>(epochSeconds);
-    std::tm tm{};
-    char text[32];
-    if (gmtime_r(&t, &tm) == nullptr || tm.tm_year > 9999 - 1900 || tm.tm_year < -1900 ||
-        std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        return std::to_string(epochSeconds);
-    return text;
-}
-
 // A NumericDate (RFC 7519 §2): seconds, possibly fractional. Out-of-range values saturate so
 // that a huge `exp` means "far future" rather than overflow.
 std::optional<std::int64_t> numericDate(const json& value) {
@@ -99,6 +88,16 @@ bool audienceMatches(const json& aud, const std::string& ours) {
 
 JwtCodec::JwtCodec(JwtConfig config)
     : config_(std::move(config)) {}
+
+std::string formatUtc(std::int64_t epochSeconds) {
+    const auto t = static_cast<std::time_t>(epochSeconds);
+    std::tm tm{};
+    char text[32];
+    if (gmtime_r(&t, &tm) == nullptr || tm.tm_year > 9999 - 1900 || tm.tm_year < -1900 ||
+        std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        return std::to_string(epochSeconds);
+    return text;
+}
 
 std::optional<std::array<std::string_view, 3>> splitToken(std::string_view token) {
     const auto first = token.find('.');

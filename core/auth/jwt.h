@@ -39,6 +39,9 @@ struct Claims {
     nlohmann::json extra = nlohmann::json::object(); // every claim not listed above
 };
 
+// "2026-11-24T08:01:12Z" for messages; numbers outside what gmtime handles stay numbers.
+std::string formatUtc(std::int64_t epochSeconds);
+
 // Splits "a.b.c" into exactly three segments (header, payload, signature); nullopt otherwise.
 std::optional<std::array<std::string_view, 3>> splitToken(std::string_view token);
 

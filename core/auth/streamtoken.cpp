@@ -1,7 +1,7 @@
 #include "core/auth/streamtoken.h"
 
 #include "core/auth/base64.h"
-#include "core/auth/jwt.h" // kMaxTokenSize, splitToken
+#include "core/auth/jwt.h" // kMaxTokenSize, splitToken, formatUtc
 
 #include <nlohmann/json.hpp>
 
@@ -70,16 +70,6 @@ std::int64_t saturatingAdd(std::int64_t a, std::int64_t b) {
     if (b > 0 && a > std::numeric_limits<std::int64_t>::max() - b)
         return std::numeric_limits<std::int64_t>::max();
     return a + b;
-}
-
-std::string formatUtc(std::int64_t epochSeconds) {
-    const auto t = static_cast<std::time_t>(epochSeconds);
-    std::tm tm{};
-    char text[32];
-    if (gmtime_r(&t, &tm) == nullptr || tm.tm_year > 9999 - 1900 || tm.tm_year < -1900 ||
-        std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        return std::to_string(epochSeconds);
-    return text;
 }
 
 // Unpadded base64url of a MAC without a heap allocation. verify() compares texts: the strict
