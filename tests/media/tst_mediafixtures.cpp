@@ -132,7 +132,7 @@ void TestMediaFixtures::srtCallerWithPassphraseAndStreamId() {
     // With it, frames (and the encrypted handshake) go through.
     QVERIFY2(receivesFrames(QStringLiteral("srt://127.0.0.1:23011?mode=listener&passphrase="
                                            "0123456789abcdef"),
-                            25, 30000, &error),
+                            25, 60000, &error),
              qPrintable(error));
     QVERIFY(source.connectCount() >= 1);
 }

@@ -493,11 +493,14 @@ void TestStreamAccess::hlsUrlFromSubscribeRoutingPlays() {
 void TestStreamAccess::transcoderLadderServesEveryRendition() {
     const std::string provision = R"({"provisionGuid": "live/cam", "streams": [
         {"streamGuid": "live/cam_1", "abrLevel": 1,
-         "videoParams": {"videoWidth": 640, "videoHeight": 360, "videoBitRate": 800000}},
+         "videoParams": {"videoWidth": 640, "videoHeight": 360, "videoBitRate": 800000,
+                         "videoEncComplexity": 0}},
         {"streamGuid": "live/cam_2", "abrLevel": 2,
-         "videoParams": {"videoWidth": 428, "videoHeight": 240, "videoBitRate": 400000}},
+         "videoParams": {"videoWidth": 428, "videoHeight": 240, "videoBitRate": 400000,
+                         "videoEncComplexity": 0}},
         {"streamGuid": "live/cam_3", "abrLevel": 3,
-         "videoParams": {"videoWidth": 256, "videoHeight": 144, "videoBitRate": 200000}}]})";
+         "videoParams": {"videoWidth": 256, "videoHeight": 144, "videoBitRate": 200000,
+                         "videoEncComplexity": 0}}]})";
     auto parsed = model::parseProvisions(nlohmann::json::parse(provision));
     QVERIFY(parsed);
     const auto& p = parsed->front();
