@@ -54,6 +54,11 @@ public:
     Result<UserRecord> getUser(std::string_view name) override;
     Result<std::vector<UserRecord>> listUsers() override;
     Result<void> deleteUser(std::string_view name) override;
+    Result<ApiKeyRecord> createApiKey(const ApiKeyRecord& key,
+                                      std::int64_t credentialVersion) override;
+    Result<ApiKeyRecord> getApiKey(std::string_view id) override;
+    Result<std::vector<ApiKeyRecord>> listApiKeys(std::string_view user) override;
+    Result<void> deleteApiKey(std::string_view user, std::string_view id) override;
 
     Result<IntentRecord> beginIntent(const IntentRequest& request) override;
     Result<IntentRecord> completeIntent(std::string_view token, IntentState state,

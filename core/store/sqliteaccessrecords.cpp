@@ -43,16 +43,31 @@ Result<UserRecord> SqliteAccess::putUser(std::string_view name, std::string_view
         return unexpected(r.error());
     }
     return atomically([&]() -> Result<UserRecord> {
+        // A new credential version on every put: the tokens and API keys issued before it stop
+        // working (the revision counter never repeats, also across a delete and re-create).
+        auto revision = nextRevision();
+        if (!revision) {
+            return unexpected(revision.error());
+        }
+        auto keys = conn_->prepare("DELETE FROM api_keys WHERE user_name = :name");
+        if (!keys) {
+            return unexpected(keys.error());
+        }
+        keys->bind(":name", name);
+        if (auto r = keys->run(); !r) {
+            return unexpected(r.error());
+        }
         // RETURNING gives the created_ms of the row as stored: kept from the first put.
         auto stmt = conn_->prepare(
-            "INSERT INTO users (name, password_hash, role, created_ms) VALUES (:name, :hash,"
-            " :role, :now) ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash,"
-            " role = excluded.role RETURNING created_ms");
+            "INSERT INTO users (name, password_hash, role, created_ms, credential_version) VALUES"
+            " (:name, :hash, :role, :now, :cv) ON CONFLICT (name) DO UPDATE SET password_hash ="
+            " excluded.password_hash, role = excluded.role, credential_version ="
+            " excluded.credential_version RETURNING created_ms");
         if (!stmt) {
             return unexpected(stmt.error());
         }
         stmt->bind(":name", name).bind(":hash", passwordHash).bind(":role", role);
-        stmt->bind(":now", clock_());
+        stmt->bind(":now", clock_()).bind(":cv", *revision);
         auto row = stmt->step();
         if (!row) {
             return unexpected(row.error());
@@ -62,13 +77,13 @@ Result<UserRecord> SqliteAccess::putUser(std::string_view name, std::string_view
             return unexpected(r.error());
         }
         return UserRecord{std::string(name), std::string(passwordHash), std::string(role),
-                          createdMs};
+                          createdMs, *revision};
     });
 }
 
 Result<UserRecord> SqliteAccess::getUser(std::string_view name) {
-    auto stmt = conn_->prepare(
-        "SELECT name, password_hash, role, created_ms FROM users WHERE name = :name");
+    auto stmt = conn_->prepare("SELECT name, password_hash, role, created_ms, credential_version"
+                               " FROM users WHERE name = :name");
     if (!stmt) {
         return unexpected(stmt.error());
     }
@@ -80,12 +95,12 @@ Result<UserRecord> SqliteAccess::getUser(std::string_view name) {
     if (!*row) {
         return fail(errc::notFound, "user " + sy::quoted(name) + " does not exist");
     }
-    return UserRecord{stmt->text(0), stmt->text(1), stmt->text(2), stmt->int64(3)};
+    return UserRecord{stmt->text(0), stmt->text(1), stmt->text(2), stmt->int64(3), stmt->int64(4)};
 }
 
 Result<std::vector<UserRecord>> SqliteAccess::listUsers() {
-    auto stmt =
-        conn_->prepare("SELECT name, password_hash, role, created_ms FROM users ORDER BY name");
+    auto stmt = conn_->prepare("SELECT name, password_hash, role, created_ms, credential_version"
+                               " FROM users ORDER BY name");
     if (!stmt) {
         return unexpected(stmt.error());
     }
@@ -98,11 +113,13 @@ Result<std::vector<UserRecord>> SqliteAccess::listUsers() {
         if (!*row) {
             return users;
         }
-        users.push_back(UserRecord{stmt->text(0), stmt->text(1), stmt->text(2), stmt->int64(3)});
+        users.push_back(UserRecord{stmt->text(0), stmt->text(1), stmt->text(2), stmt->int64(3),
+                                   stmt->int64(4)});
     }
 }
 
 Result<void> SqliteAccess::deleteUser(std::string_view name) {
+    // The user's API keys go with it (ON DELETE CASCADE).
     return atomically([&]() -> Result<void> {
         auto stmt = conn_->prepare("DELETE FROM users WHERE name = :name RETURNING name");
         if (!stmt) {
@@ -115,6 +132,104 @@ Result<void> SqliteAccess::deleteUser(std::string_view name) {
         }
         if (!*row) {
             return fail(errc::notFound, "user " + sy::quoted(name) + " does not exist");
+        }
+        return stmt->run();
+    });
+}
+
+// ---- API keys ----
+
+Result<ApiKeyRecord> SqliteAccess::createApiKey(const ApiKeyRecord& key,
+                                                std::int64_t credentialVersion) {
+    if (auto r = requireName("API key id", key.id); !r) {
+        return unexpected(r.error());
+    }
+    return atomically([&]() -> Result<ApiKeyRecord> {
+        auto user = getUser(key.user);
+        if (!user) {
+            return unexpected(user.error());
+        }
+        // A key issued while the password or role changed would be born revoked: refuse it.
+        if (user->credentialVersion != credentialVersion) {
+            return fail(errc::conflict,
+                        "user " + sy::quoted(key.user) + " changed while the API key was issued");
+        }
+        auto stmt = conn_->prepare(
+            "INSERT INTO api_keys (id, user_name, role, created_ms, expires_ms) VALUES (:id, :user,"
+            " :role, :created, :expires) ON CONFLICT (id) DO NOTHING RETURNING id");
+        if (!stmt) {
+            return unexpected(stmt.error());
+        }
+        stmt->bind(":id", key.id).bind(":user", key.user).bind(":role", key.role);
+        stmt->bind(":created", key.createdMs).bind(":expires", key.expiresMs);
+        auto row = stmt->step();
+        if (!row) {
+            return unexpected(row.error());
+        }
+        if (!*row) {
+            return fail(errc::exists, "API key " + sy::quoted(key.id) + " already exists");
+        }
+        if (auto r = stmt->run(); !r) {
+            return unexpected(r.error());
+        }
+        return key;
+    });
+}
+
+Result<ApiKeyRecord> SqliteAccess::getApiKey(std::string_view id) {
+    auto stmt = conn_->prepare(
+        "SELECT id, user_name, role, created_ms, expires_ms FROM api_keys WHERE id = :id");
+    if (!stmt) {
+        return unexpected(stmt.error());
+    }
+    stmt->bind(":id", id);
+    auto row = stmt->step();
+    if (!row) {
+        return unexpected(row.error());
+    }
+    if (!*row) {
+        return fail(errc::notFound, "API key " + sy::quoted(id) + " does not exist");
+    }
+    return ApiKeyRecord{stmt->text(0), stmt->text(1), stmt->text(2), stmt->int64(3),
+                        stmt->int64(4)};
+}
+
+Result<std::vector<ApiKeyRecord>> SqliteAccess::listApiKeys(std::string_view user) {
+    auto stmt = conn_->prepare("SELECT id, user_name, role, created_ms, expires_ms FROM api_keys"
+                               " WHERE user_name = :user ORDER BY created_ms, id");
+    if (!stmt) {
+        return unexpected(stmt.error());
+    }
+    stmt->bind(":user", user);
+    std::vector<ApiKeyRecord> keys;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row) {
+            return unexpected(row.error());
+        }
+        if (!*row) {
+            return keys;
+        }
+        keys.push_back(ApiKeyRecord{stmt->text(0), stmt->text(1), stmt->text(2), stmt->int64(3),
+                                    stmt->int64(4)});
+    }
+}
+
+Result<void> SqliteAccess::deleteApiKey(std::string_view user, std::string_view id) {
+    return atomically([&]() -> Result<void> {
+        auto stmt = conn_->prepare(
+            "DELETE FROM api_keys WHERE id = :id AND user_name = :user RETURNING id");
+        if (!stmt) {
+            return unexpected(stmt.error());
+        }
+        stmt->bind(":id", id).bind(":user", user);
+        auto row = stmt->step();
+        if (!row) {
+            return unexpected(row.error());
+        }
+        if (!*row) {
+            return fail(errc::notFound,
+                        "user " + sy::quoted(user) + " has no API key " + sy::quoted(id));
         }
         return stmt->run();
     });

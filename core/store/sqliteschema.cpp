@@ -65,6 +65,21 @@ CREATE TABLE intents (
 CREATE INDEX intents_pending ON intents (id) WHERE state = 'pending';
 CREATE INDEX intents_by_group ON intents (node_group, id);
 )sql",
+    // 2: revocable credentials. Existing users keep version 0, which the tokens issued before
+    // this column existed carry implicitly, so they stay valid until the user next changes.
+    // API keys are tracked by id so that they can be listed and revoked one by one.
+    R"sql(
+ALTER TABLE users ADD COLUMN credential_version INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE api_keys (
+    id         TEXT PRIMARY KEY NOT NULL,
+    user_name  TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+    role       TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    expires_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX api_keys_by_user ON api_keys (user_name, created_ms);
+)sql",
 };
 
 Result<std::string> queryText(SqliteConnection& conn, const char* sql) {

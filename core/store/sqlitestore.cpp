@@ -75,6 +75,18 @@ public:
     Result<void> deleteUser(std::string_view name) override {
         return call([&](SqliteAccess& a) { return a.deleteUser(name); });
     }
+    Result<ApiKeyRecord> createApiKey(const ApiKeyRecord& key, std::int64_t cv) override {
+        return call([&](SqliteAccess& a) { return a.createApiKey(key, cv); });
+    }
+    Result<ApiKeyRecord> getApiKey(std::string_view id) override {
+        return call([&](SqliteAccess& a) { return a.getApiKey(id); });
+    }
+    Result<std::vector<ApiKeyRecord>> listApiKeys(std::string_view user) override {
+        return call([&](SqliteAccess& a) { return a.listApiKeys(user); });
+    }
+    Result<void> deleteApiKey(std::string_view user, std::string_view id) override {
+        return call([&](SqliteAccess& a) { return a.deleteApiKey(user, id); });
+    }
     Result<IntentRecord> beginIntent(const IntentRequest& request) override {
         return call([&](SqliteAccess& a) { return a.beginIntent(request); });
     }
@@ -323,6 +335,23 @@ Result<std::vector<UserRecord>> SqliteStore::listUsers() {
 
 Result<void> SqliteStore::deleteUser(std::string_view name) {
     return locked([&](SqliteAccess& a) { return a.deleteUser(name); });
+}
+
+Result<ApiKeyRecord> SqliteStore::createApiKey(const ApiKeyRecord& key,
+                                               std::int64_t credentialVersion) {
+    return locked([&](SqliteAccess& a) { return a.createApiKey(key, credentialVersion); });
+}
+
+Result<ApiKeyRecord> SqliteStore::getApiKey(std::string_view id) {
+    return locked([&](SqliteAccess& a) { return a.getApiKey(id); });
+}
+
+Result<std::vector<ApiKeyRecord>> SqliteStore::listApiKeys(std::string_view user) {
+    return locked([&](SqliteAccess& a) { return a.listApiKeys(user); });
+}
+
+Result<void> SqliteStore::deleteApiKey(std::string_view user, std::string_view id) {
+    return locked([&](SqliteAccess& a) { return a.deleteApiKey(user, id); });
 }
 
 Result<IntentRecord> SqliteStore::beginIntent(const IntentRequest& request) {

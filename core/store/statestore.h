@@ -68,6 +68,20 @@ struct UserRecord {
     std::string passwordHash; // opaque to the store (the API layer hashes)
     std::string role;
     std::int64_t createdMs = 0;
+    // A store revision taken on every putUser: tokens carry the value they were issued under, so
+    // a changed password or role, or a user deleted and re-created, revokes all earlier ones.
+    // 0 for users stored before the column existed.
+    std::int64_t credentialVersion = 0;
+};
+
+// An API key as stored: the key itself (a signed token) is never stored, only its id (the
+// token's jti), so that it can be listed and revoked.
+struct ApiKeyRecord {
+    std::string id;
+    std::string user;
+    std::string role;
+    std::int64_t createdMs = 0;
+    std::int64_t expiresMs = 0;
 };
 
 // Pending is the only state that can change; the others are final.
@@ -134,6 +148,15 @@ public:
     virtual Result<UserRecord> getUser(std::string_view name) = 0;
     virtual Result<std::vector<UserRecord>> listUsers() = 0; // ordered by name
     virtual Result<void> deleteUser(std::string_view name) = 0;
+
+    // API keys of a user. putUser of an existing user and deleteUser drop all of its keys.
+    // createApiKey stores the key only while the user's credentialVersion is still the given one
+    // ("conflict" otherwise, "not_found" without the user); "exists" on a taken id.
+    virtual Result<ApiKeyRecord> createApiKey(const ApiKeyRecord& key,
+                                              std::int64_t credentialVersion) = 0;
+    virtual Result<ApiKeyRecord> getApiKey(std::string_view id) = 0;
+    virtual Result<std::vector<ApiKeyRecord>> listApiKeys(std::string_view user) = 0; // by age
+    virtual Result<void> deleteApiKey(std::string_view user, std::string_view id) = 0;
 
     // Intent journal. beginIntent is idempotent on the token: a repeat returns the stored entry
     // unchanged (whatever its state), so a retried action after a crash is never journaled twice.
