@@ -58,7 +58,13 @@ Result<std::unique_ptr<ClusterHost>> ClusterHost::open(ClusterHostOptions option
     std::filesystem::permissions(options.dataDir, std::filesystem::perms::owner_all,
                                  std::filesystem::perm_options::replace, ec);
 
+    // Before anything writes to the directory: a second host must change nothing in it.
+    auto lock = DirectoryLock::acquire(options.dataDir);
+    if (!lock)
+        return unexpected(std::move(lock).error());
+
     std::unique_ptr<ClusterHost> host(new ClusterHost());
+    host->lock_ = std::move(lock).value();
     host->dataDir_ = options.dataDir;
     host->simulated_ = std::make_shared<providers::SimulatedProvider>();
     host->providers_["SIMULATED"] = host->simulated_;

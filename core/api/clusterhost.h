@@ -14,6 +14,7 @@
 #include "core/media/mediamanager.h"
 #include "core/nodes/portallocator.h"
 #include "core/providers/simulatedprovider.h"
+#include "core/util/dirlock.h"
 #include "core/util/result.h"
 
 #include <map>
@@ -33,7 +34,9 @@ struct ClusterHostOptions {
 
 class ClusterHost {
 public:
-    // Creates the data directory, starts the callback endpoint and opens the core (not started).
+    // Creates the data directory, locks it (a directory another host holds, in this or another
+    // process, is refused with an error naming the holder's pid), starts the callback endpoint
+    // and opens the core (not started).
     static Result<std::unique_ptr<ClusterHost>> open(ClusterHostOptions options);
     ~ClusterHost(); // detaches the callbacks, stops the core; nodes keep running
     ClusterHost(const ClusterHost&) = delete;
@@ -66,6 +69,7 @@ public:
 private:
     ClusterHost() = default;
 
+    DirectoryLock lock_; // first: released last, after the core has stopped
     std::string dataDir_;
     std::shared_ptr<providers::SimulatedProvider> simulated_;
     std::map<std::string, std::shared_ptr<providers::Provider>> providers_;
