@@ -66,6 +66,12 @@ Result<std::string> bootstrapAdmin(store::StateStore& store, const std::string& 
         if (password->size() < 8)
             return fail("admin",
                         "the admin password from " + from + " is shorter than 8 characters");
+        // Stored again only when it changed: every put revokes the user's tokens and API keys,
+        // and a restart with the same password must not.
+        auto stored = store.getUser(sources.user);
+        if (stored && stored->role == "admin" &&
+            auth::verifyPassword(*password, stored->passwordHash))
+            return "admin user " + sy::quoted(sources.user) + " as in " + from;
         auto put = store.putUser(sources.user, auth::hashPassword(*password), "admin");
         if (!put)
             return fail("admin", "cannot store the admin user: " + put.error().message);

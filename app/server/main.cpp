@@ -115,6 +115,7 @@ int main(int argc, char** argv) {
                                  std::chrono::system_clock::now().time_since_epoch())
                                  .count();
     apiOptions.eventRunId = runId();
+    apiOptions.trustedProxies = options->trustedProxies;
     const sy::api::ApiService api(sy::api::ApiContext{core, *tokens, loginLimiter,
                                                       (*cluster)->providers(), &requestMetrics,
                                                       apiOptions, &(*cluster)->media()});

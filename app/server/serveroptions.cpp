@@ -26,6 +26,8 @@ std::string serverUsage() {
            "  --tls-key FILE              ...and this PEM private key\n"
            "  --token-ttl MINUTES         lifetime of API tokens (default 400)\n"
            "  --local-ports FIRST-LAST    ports for LOCAL nodes (default 19350-19999)\n"
+           "  --trusted-proxy ADDR[,ADDR] reverse proxies (addresses or CIDR networks) whose\n"
+           "                              X-Forwarded-For names the client; repeatable\n"
            "  --demo                      start with a demo node group\n"
            "  --version                   print the version and exit\n"
            "  -h, --help                  print this help and exit\n"
@@ -48,6 +50,7 @@ std::string defaultDataDir() {
 
 Result<ServerOptions> parseServerOptions(const std::vector<std::string>& args) {
     ServerOptions o;
+    std::string trustedProxies; // every --trusted-proxy, joined
     const std::map<std::string, std::string*> fileOptions = {
         {"--data-dir", &o.dataDir},
         {"--admin-password-file", &o.adminPasswordFile},
@@ -89,6 +92,16 @@ Result<ServerOptions> parseServerOptions(const std::vector<std::string>& args) {
             if (!minutes || *minutes < 1 || *minutes > 7 * 24 * 60)
                 return fail("usage", "--token-ttl: minutes from 1 to 10080, got '" + *v + "'");
             o.tokenTtlMinutes = static_cast<int>(*minutes);
+        } else if (a == "--trusted-proxy") {
+            auto v = value("--trusted-proxy");
+            if (!v)
+                return unexpected(v.error());
+            auto proxies = api::TrustedProxies::parse(*v);
+            if (!proxies || proxies->empty())
+                return fail("usage",
+                            "--trusted-proxy: " + (proxies ? std::string("no address given")
+                                                           : proxies.error().message));
+            trustedProxies += (trustedProxies.empty() ? "" : ",") + *v;
         } else if (a == "--local-ports") {
             auto v = value("--local-ports");
             if (!v)
@@ -115,6 +128,8 @@ Result<ServerOptions> parseServerOptions(const std::vector<std::string>& args) {
         return fail("usage", "--tls-cert and --tls-key go together");
     if (o.dataDir.empty())
         o.dataDir = defaultDataDir();
+    if (auto proxies = api::TrustedProxies::parse(trustedProxies))
+        o.trustedProxies = std::move(proxies).value();
     return o;
 }
 

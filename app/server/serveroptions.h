@@ -2,6 +2,7 @@
 // Command line of switchyard-server. Secrets never come from argv: the first admin's password is
 // read from SWITCHYARD_ADMIN_PASSWORD or from the file named by --admin-password-file.
 
+#include "core/api/clientaddress.h"
 #include "core/util/result.h"
 
 #include <cstdint>
@@ -21,6 +22,8 @@ struct ServerOptions {
     int tokenTtlMinutes = 400;  // Stream Manager 2.0's 400 minutes
     int localPortFirst = 19350; // ports of LOCAL nodes (RTMP and HTTP of each node)
     int localPortLast = 19999;
+    // Reverse proxies whose X-Forwarded-For is believed (for the login throttle); none: the peer.
+    api::TrustedProxies trustedProxies;
     bool demo = false;
     bool showHelp = false;
     bool showVersion = false;

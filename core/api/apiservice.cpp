@@ -1,6 +1,7 @@
 #include "core/api/apiservice.h"
 
 #include "core/api/apierrors.h"
+#include "core/api/credentials.h"
 #include "core/api/requestmetrics.h"
 #include "core/engine/controlcore.h"
 #include "core/store/statestore.h"
@@ -54,20 +55,10 @@ std::optional<HttpResponse> ApiService::authorize(const RouteSpec& spec, const H
                                  "Bearer realm=\"switchyard\", error=\"invalid_token\"");
         return res;
     }
-    // Tokens are stateless, but users are not: a deleted user's token stops working at once, and
-    // a changed role applies at once (the lower of the token's and the stored role wins).
-    auto user = context_.core.store().getUser(claims->subject);
-    if (!user)
-        return user.error().code == "not_found"
-                   ? HttpResponse::error(401, "invalid token: user " + sy::quoted(claims->subject) +
-                                                  " no longer exists")
-                   : errorResponse(user.error());
-    const auto stored = auth::parseRole(user->role);
-    if (!stored)
-        return HttpResponse::error(403,
-                                   "user " + sy::quoted(claims->subject) + " has no valid role");
-    if (!auth::allows(*stored, claims->role))
-        claims->role = *stored;
+    // Tokens are stateless, but users are not: a deleted user's token, or one issued before the
+    // user's password or role changed, stops working at once (credentials.h).
+    if (auto refused = checkCredentials(context_.core.store(), *claims))
+        return refused;
     if (spec.role && !auth::allows(claims->role, *spec.role))
         return HttpResponse::error(403, "role " + std::string(auth::toString(claims->role)) +
                                             " may not " + spec.method + " " + spec.pattern +

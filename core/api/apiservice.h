@@ -8,6 +8,8 @@
 // (apierrors.h) before any controller runs. Controllers (one file per resource) add their routes
 // to the table and read the cluster from ControlCore snapshots.
 
+#include "core/api/callerstreams.h"
+#include "core/api/clientaddress.h"
 #include "core/api/http.h"
 #include "core/api/router.h"
 #include "core/auth/jwt.h"
@@ -41,6 +43,9 @@ struct ApiOptions {
     std::string version;          // reported by /metrics and the OpenAPI document
     std::int64_t startTimeMs = 0; // process start, for /metrics
     std::string eventRunId;       // distinguishes event sequence numbers of different runs
+    // Reverse proxies whose X-Forwarded-For names the client (--trusted-proxy); none by default.
+    TrustedProxies trustedProxies;
+    std::size_t maxEventStreamsPerUser = 8; // open SSE streams of one user; more get 429
 };
 
 // Everything the controllers need, passed in (no globals).
@@ -54,6 +59,8 @@ struct ApiContext {
     // Restreamers, social pushers, recordings and storage targets; null: provisions are only
     // stored, and the media routes answer 503.
     media::MediaManager* media = nullptr;
+    // Open event streams by caller: capped per user, closed when their credentials are revoked.
+    std::shared_ptr<CallerStreams> streams = std::make_shared<CallerStreams>();
 };
 
 // A request as a controller sees it: the HTTP request, path parameters, and who is calling

@@ -3,6 +3,7 @@
 
 #include "core/api/apierrors.h"
 #include "core/api/apiservice.h"
+#include "core/api/credentials.h"
 #include "core/api/requestmetrics.h"
 #include "core/auth/passwordhash.h"
 #include "core/engine/controlcore.h"
@@ -75,11 +76,11 @@ HttpResponse login(ApiContext& ctx, const ApiRequest& r) {
         res.headers.emplace_back("WWW-Authenticate", "Basic realm=\"switchyard\"");
         return res;
     }
-    const std::string ipKey = "ip:" + r.http.remoteAddress;
-    const std::string userKey = "user:" + credentials->user;
-    for (const auto* key : {&ipKey, &userKey})
-        if (auto wait = ctx.loginLimiter.retryAfterMs(*key))
-            return tooManyAttempts(*wait);
+    // Behind a trusted reverse proxy, the address it saw; else the peer's.
+    const std::string address = ctx.options.trustedProxies.clientAddress(
+        r.http.remoteAddress, r.http.header("X-Forwarded-For"));
+    if (auto wait = ctx.loginLimiter.loginRetryAfterMs(credentials->user, address))
+        return tooManyAttempts(*wait);
     auto user = ctx.core.store().getUser(credentials->user);
     if (!user && user.error().code != "not_found")
         return errorResponse(user.error());
@@ -89,14 +90,14 @@ HttpResponse login(ApiContext& ctx, const ApiRequest& r) {
                     user.ok();
     const auto role = user ? auth::parseRole(user->role) : std::nullopt;
     if (!ok || !role) {
-        ctx.loginLimiter.recordFailure(ipKey);
-        ctx.loginLimiter.recordFailure(userKey);
+        ctx.loginLimiter.recordLoginFailure(credentials->user, address);
         if (ctx.metrics)
             ctx.metrics->recordLoginFailure();
         return HttpResponse::error(401, "invalid user name or password");
     }
-    ctx.loginLimiter.recordSuccess(userKey);
-    const std::string token = ctx.tokens.issue(credentials->user, *role);
+    ctx.loginLimiter.recordLoginSuccess(credentials->user, address);
+    // Carries the credential version read with the hash: a password changed meanwhile revokes it.
+    const std::string token = issueUserToken(ctx.tokens, *user, *role);
     const auto claims = ctx.tokens.verify(token);
     return HttpResponse::json(200, {{"token", token},
                                     {"role", auth::toString(*role)},
@@ -141,6 +142,8 @@ HttpResponse putUser(ApiContext& ctx, const ApiRequest& r) {
                                            std::string(auth::toString(*role)));
     if (!stored)
         return errorResponse(stored.error());
+    // Earlier tokens and API keys are revoked in the store; their open event streams end too.
+    ctx.streams->closeUser(name);
     return HttpResponse::json(200, {{"name", name}, {"role", auth::toString(*role)}});
 }
 
@@ -163,12 +166,14 @@ HttpResponse deleteUser(ApiContext& ctx, const ApiRequest& r) {
         return done.error().code == "not_found"
                    ? HttpResponse::error(404, "no user " + sy::quoted(name))
                    : errorResponse(done.error());
+    ctx.streams->closeUser(name);
     return HttpResponse::json(200, nlohmann::json::object());
 }
 
 // An API key: a bearer token for an existing user with a long lifetime, for encoders and scripts
 // that cannot log in (publish routing of a group with stream tokens needs an operator). It works
-// while the user exists, with the lower of its role and the user's current role, like any token.
+// while it is listed (stored by id, never the key itself) and the user's password and role stay
+// as they were.
 HttpResponse issueApiKey(ApiContext& ctx, const ApiRequest& r) {
     const std::string& name = r.param("name");
     QueryReader q(r.http);
@@ -184,15 +189,52 @@ HttpResponse issueApiKey(ApiContext& ctx, const ApiRequest& r) {
     if (!role)
         return HttpResponse::error(409, "user " + sy::quoted(name) + " has no valid role");
     const std::int64_t ttl = days * 86400;
-    const std::string key = ctx.tokens.issue(name, *role, {{"kind", "apikey"}}, ttl);
+    const std::string key = issueUserToken(ctx.tokens, *user, *role, {{"kind", "apikey"}}, ttl);
     auto claims = ctx.tokens.verify(key);
     if (!claims)
         return HttpResponse::error(500,
                                    "the new API key does not verify: " + claims.error().message);
+    const store::ApiKeyRecord record{claims->id, name, user->role, claims->issuedAt * 1000,
+                                     claims->expiresAt * 1000};
+    if (auto stored = ctx.core.store().createApiKey(record, user->credentialVersion); !stored)
+        return errorResponse(stored.error());
     return HttpResponse::json(200, {{"apiKey", key},
+                                    {"id", record.id},
                                     {"username", name},
                                     {"role", user->role},
-                                    {"expiresAt", claims->expiresAt}});
+                                    {"expiresAt", claims->expiresAt},
+                                    {"expiresMs", record.expiresMs}});
+}
+
+// The user's API keys without the keys themselves: what an operator needs to pick one to revoke.
+HttpResponse listApiKeys(ApiContext& ctx, const ApiRequest& r) {
+    const std::string& name = r.param("name");
+    if (auto user = ctx.core.store().getUser(name); !user)
+        return user.error().code == "not_found"
+                   ? HttpResponse::error(404, "no user " + sy::quoted(name))
+                   : errorResponse(user.error());
+    auto keys = ctx.core.store().listApiKeys(name);
+    if (!keys)
+        return errorResponse(keys.error());
+    auto out = nlohmann::json::array();
+    for (const auto& k : *keys)
+        out.push_back({{"id", k.id},
+                       {"role", k.role},
+                       {"createdMs", k.createdMs},
+                       {"expiresMs", k.expiresMs}});
+    return HttpResponse::json(200, out);
+}
+
+HttpResponse revokeApiKey(ApiContext& ctx, const ApiRequest& r) {
+    const std::string& name = r.param("name");
+    const std::string& id = r.param("id");
+    if (auto done = ctx.core.store().deleteApiKey(name, id); !done)
+        return done.error().code == "not_found"
+                   ? HttpResponse::error(404, "user " + sy::quoted(name) + " has no API key " +
+                                                  sy::quoted(id))
+                   : errorResponse(done.error());
+    ctx.streams->closeToken(id);
+    return HttpResponse::json(200, nlohmann::json::object());
 }
 
 } // namespace
@@ -227,7 +269,7 @@ void addAuthRoutes(ApiContext& ctx, const RouteSink& add) {
          "/as/v1/admin/users/{name}",
          Role::Admin,
          "admin",
-         "Create a user or change its password and role",
+         "Create a user or change its password and role; revokes its earlier tokens and API keys",
          {},
          "UserRequest",
          "User",
@@ -239,7 +281,8 @@ void addAuthRoutes(ApiContext& ctx, const RouteSink& add) {
          "/as/v1/admin/users/{name}/apikey",
          Role::Admin,
          "admin",
-         "An API key for the user: a bearer token valid for `days`; deleting the user revokes it",
+         "An API key for the user: a bearer token valid for `days`; deleting the user, or "
+         "changing its password or role, revokes it",
          {{"days", "integer", "lifetime in days, 1-3650 (365)"}},
          "",
          "",
@@ -247,11 +290,35 @@ void addAuthRoutes(ApiContext& ctx, const RouteSink& add) {
          [&ctx](const ApiRequest& r) {
              return issueApiKey(ctx, r);
          }});
+    add({"GET",
+         "/as/v1/admin/users/{name}/apikey",
+         Role::Admin,
+         "admin",
+         "The user's API keys: id, role, createdMs and expiresMs (never the key itself)",
+         {},
+         "",
+         "",
+         200,
+         [&ctx](const ApiRequest& r) {
+             return listApiKeys(ctx, r);
+         }});
+    add({"DELETE",
+         "/as/v1/admin/users/{name}/apikey/{id}",
+         Role::Admin,
+         "admin",
+         "Revoke one API key of the user; its event streams close",
+         {},
+         "",
+         "",
+         200,
+         [&ctx](const ApiRequest& r) {
+             return revokeApiKey(ctx, r);
+         }});
     add({"DELETE",
          "/as/v1/admin/users/{name}",
          Role::Admin,
          "admin",
-         "Delete a user; its tokens stop working at once",
+         "Delete a user; its tokens, API keys and event streams stop at once",
          {},
          "",
          "",

@@ -6,6 +6,7 @@
 
 #include "core/api/apierrors.h"
 #include "core/api/apiservice.h"
+#include "core/api/credentials.h"
 #include "core/engine/controlcore.h"
 #include "core/util/strings.h"
 
@@ -54,11 +55,13 @@ std::string sseChunk(const engine::Event& e, const std::string& runId) {
 class EventSubscription : public std::enable_shared_from_this<EventSubscription> {
 public:
     EventSubscription(engine::ControlCore& core, std::shared_ptr<ResponseStream> stream,
-                      EventFilter filter, std::string runId)
+                      EventFilter filter, std::string runId,
+                      std::shared_ptr<CallerStreams::Slot> slot)
         : core_(core)
         , stream_(std::move(stream))
         , filter_(std::move(filter))
-        , runId_(std::move(runId)) {}
+        , runId_(std::move(runId))
+        , slot_(std::move(slot)) {}
 
     // `reset`: the client's last id is from another run of the server; its state is stale.
     void start(std::uint64_t after, bool reset) {
@@ -107,6 +110,7 @@ private:
     std::shared_ptr<ResponseStream> stream_;
     EventFilter filter_;
     std::string runId_;
+    std::shared_ptr<CallerStreams::Slot> slot_; // the caller's place while the stream is open
     int listener_ = -1;
     std::mutex mutex_;
     bool live_ = false;
@@ -129,13 +133,31 @@ HttpResponse events(ApiContext& ctx, const ApiRequest& r) {
     const std::uint64_t after = afterSequence(from, runId);
 
     if (r.http.header("Accept").find("text/event-stream") != std::string::npos) {
+        auto slot = ctx.streams->reserve(r.caller->subject, r.caller->id,
+                                         ctx.options.maxEventStreamsPerUser);
+        if (!slot) {
+            auto res = HttpResponse::error(
+                429, "user " + sy::quoted(r.caller->subject) + " already has " +
+                         std::to_string(ctx.options.maxEventStreamsPerUser) +
+                         " open event streams, the most allowed: close one, or poll "
+                         "GET /as/v1/admin/events without Accept: text/event-stream");
+            res.headers.emplace_back("Retry-After", "10");
+            return res;
+        }
+        // Checked again with the slot held: a revocation since the route's check either shows
+        // in the store now, or finds the slot and closes the stream.
+        auth::Claims caller = *r.caller;
+        if (auto refused = checkCredentials(ctx.core.store(), caller))
+            return *refused;
         HttpResponse res;
         res.contentType = "text/event-stream";
         res.headers.emplace_back("X-Accel-Buffering", "no");
         auto& core = ctx.core;
-        res.stream = [&core, filter, runId, after,
-                      reset = !from.empty() && after == 0](std::shared_ptr<ResponseStream> stream) {
-            auto sub = std::make_shared<EventSubscription>(core, std::move(stream), filter, runId);
+        res.stream = [&core, filter, runId, after, reset = !from.empty() && after == 0,
+                      slot](std::shared_ptr<ResponseStream> stream) {
+            slot->attach(stream);
+            auto sub =
+                std::make_shared<EventSubscription>(core, std::move(stream), filter, runId, slot);
             sub->start(after, reset);
         };
         return res;

@@ -8,6 +8,7 @@ namespace sy::auth {
 LoginRateLimiter::LoginRateLimiter(RateLimitOptions options)
     : options_(std::move(options)) {
     options_.maxFailures = std::max(options_.maxFailures, 1);
+    options_.maxAddressFailures = std::max(options_.maxAddressFailures, 1);
     options_.maxKeys = std::max<std::size_t>(options_.maxKeys, 1);
     if (!options_.clock)
         options_.clock = [] {
@@ -27,6 +28,37 @@ std::optional<std::int64_t> LoginRateLimiter::retryAfterMs(const std::string& ke
 }
 
 void LoginRateLimiter::recordFailure(const std::string& key) {
+    recordFailure(key, options_.maxFailures);
+}
+
+// Keys cannot collide: the address comes last and holds no '\n', so the last one splits.
+std::string LoginRateLimiter::addressKey(const std::string& address) {
+    return "ip:" + address;
+}
+
+std::string LoginRateLimiter::userKey(const std::string& user, const std::string& address) {
+    return "user:" + user + "\n" + address;
+}
+
+std::optional<std::int64_t> LoginRateLimiter::loginRetryAfterMs(const std::string& user,
+                                                                const std::string& address) const {
+    const auto byAddress = retryAfterMs(addressKey(address));
+    const auto byUser = retryAfterMs(userKey(user, address));
+    if (byAddress && byUser)
+        return std::max(*byAddress, *byUser);
+    return byAddress ? byAddress : byUser;
+}
+
+void LoginRateLimiter::recordLoginFailure(const std::string& user, const std::string& address) {
+    recordFailure(addressKey(address), options_.maxAddressFailures);
+    recordFailure(userKey(user, address), options_.maxFailures);
+}
+
+void LoginRateLimiter::recordLoginSuccess(const std::string& user, const std::string& address) {
+    recordSuccess(userKey(user, address));
+}
+
+void LoginRateLimiter::recordFailure(const std::string& key, int maxFailures) {
     const std::int64_t now = options_.clock();
     const std::lock_guard lock(mutex_);
     auto [it, inserted] = entries_.try_emplace(key);
@@ -45,7 +77,7 @@ void LoginRateLimiter::recordFailure(const std::string& key) {
         e.failures = 0;
         e.windowStart = now;
     }
-    if (++e.failures >= options_.maxFailures) {
+    if (++e.failures >= maxFailures) {
         e.lockedUntil = now + options_.lockoutMs;
         e.failures = 0;
         e.windowStart = e.lockedUntil; // a fresh window starts when the lockout ends

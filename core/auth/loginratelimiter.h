@@ -1,8 +1,9 @@
 #pragma once
 // Slows down password guessing: after a number of failed logins for one key within a window, the
-// key is locked for a while. The caller keys both by client ("ip:<addr>") and by account
-// ("user:<name>"), so neither many guesses from one place nor a spread attack on one account
-// goes unchecked.
+// key is locked for a while. Logins are keyed by (user, address) and by address, never by the
+// user alone: a lock per user name would let anyone lock `admin` out for everyone with five
+// wrong passwords. Many guesses from one place still lock that place; a guesser spread over many
+// addresses is slowed by the password hash's cost instead.
 
 #include <cstdint>
 #include <functional>
@@ -15,7 +16,8 @@
 namespace sy::auth {
 
 struct RateLimitOptions {
-    int maxFailures = 5;
+    int maxFailures = 5;           // per key; for logins: per (user, address)
+    int maxAddressFailures = 20;   // logins: per address, whatever the user names
     std::int64_t windowMs = 60000; // failures count within this long after the first one
     std::int64_t lockoutMs = 60000;
     std::size_t maxKeys = 10000;         // memory bound: the least recently failed keys go first
@@ -34,7 +36,19 @@ public:
 
     std::size_t size() const; // keys tracked, for tests and metrics
 
+    // Logins: nullopt when `user` may try from `address` now; else how long until it may.
+    std::optional<std::int64_t> loginRetryAfterMs(const std::string& user,
+                                                  const std::string& address) const;
+    void recordLoginFailure(const std::string& user, const std::string& address);
+    // Forgets the (user, address) failures only: logging in to one's own account must not
+    // clear the address's count of guesses at others.
+    void recordLoginSuccess(const std::string& user, const std::string& address);
+
 private:
+    void recordFailure(const std::string& key, int maxFailures);
+    static std::string addressKey(const std::string& address);
+    static std::string userKey(const std::string& user, const std::string& address);
+
     struct Entry {
         int failures = 0;
         std::int64_t windowStart = 0;

@@ -1,5 +1,6 @@
 #include "tests/api/apifixture.h"
 
+#include "core/api/credentials.h"
 #include "core/auth/passwordhash.h"
 #include "core/store/statestore.h"
 
@@ -58,7 +59,7 @@ ApiFixture::ApiFixture() {
                                           std::string(auth::toString(role)));
         if (!put)
             throw std::runtime_error(put.error().message);
-        tokens_[name] = jwt_->issue(name, role);
+        tokens_[name] = api::issueUserToken(*jwt_, *put, role);
     }
     tokens_[""] = "";
 
@@ -88,12 +89,13 @@ ApiFixture::~ApiFixture() {
 
 HttpResponse ApiFixture::call(const std::string& method, const std::string& target,
                               const std::string& body, const std::string& token,
-                              std::vector<std::pair<std::string, std::string>> headers) const {
+                              std::vector<std::pair<std::string, std::string>> headers,
+                              const std::string& remoteAddress) const {
     api::HttpRequest req;
     req.method = method;
     req.target = target;
     req.body = body;
-    req.remoteAddress = "127.0.0.1";
+    req.remoteAddress = remoteAddress;
     if (!token.empty())
         req.headers["Authorization"] = "Bearer " + token;
     for (auto& [k, v] : headers)

@@ -31,7 +31,8 @@ public:
 
     HttpResponse call(const std::string& method, const std::string& target,
                       const std::string& body = {}, const std::string& token = {},
-                      std::vector<std::pair<std::string, std::string>> headers = {}) const;
+                      std::vector<std::pair<std::string, std::string>> headers = {},
+                      const std::string& remoteAddress = "127.0.0.1") const;
     // The same, with the named user's token ("admin", "operator", "viewer"; "" for none).
     HttpResponse as(const std::string& user, const std::string& method, const std::string& target,
                     const std::string& body = {}) const;
@@ -45,6 +46,7 @@ public:
     Json storeContents() const;
 
     sy::engine::ControlCore& core() { return *core_; }
+    sy::api::ApiService& service() { return *api_; }
     sy::media::MediaManager& media() { return *media_; }
     sy::auth::JwtCodec& jwt() { return *jwt_; }
     sy::providers::SimulatedProvider& simulated() { return *simulated_; }

@@ -5,6 +5,7 @@
 // Needs wrk and nginx (scripts/bootstrap bench installs them).
 
 #include "core/api/apiservice.h"
+#include "core/api/credentials.h"
 #include "core/api/httpserver.h"
 #include "core/api/requestmetrics.h"
 #include "core/engine/controlcore.h"
@@ -159,13 +160,15 @@ int main() {
     api::RequestMetrics metrics;
     const api::ApiService service(
         api::ApiContext{**core, *jwt, limiter, {{"SIMULATED", simulated}}, &metrics, {}});
-    if (!(*core)->store().putUser("bench", "-", "admin")) // the token below names a stored user
+    const auto bench = (*core)->store().putUser("bench", "-", "admin"); // the token's user
+    if (!bench)
         return 1;
     api::HttpRequest create;
     create.method = "POST";
     create.target = "/as/v1/admin/nodegroup";
     create.body = groupJson();
-    create.headers["Authorization"] = "Bearer " + jwt->issue("bench", auth::Role::Admin);
+    create.headers["Authorization"] =
+        "Bearer " + api::issueUserToken(*jwt, *bench, auth::Role::Admin);
     if (const auto r = service.handle(create); r.status != 201) {
         std::printf("bench_api: cannot create the group: %s\n", r.body.c_str());
         return 1;

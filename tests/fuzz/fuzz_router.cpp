@@ -6,6 +6,7 @@
 // with errorMessage when the status is an error.
 
 #include "core/api/apiservice.h"
+#include "core/api/credentials.h"
 #include "core/engine/controlcore.h"
 #include "core/providers/simulatedprovider.h"
 #include "core/store/statestore.h"
@@ -53,8 +54,10 @@ World& world() {
         const auth::Role roles[] = {auth::Role::Viewer, auth::Role::Viewer, auth::Role::Operator,
                                     auth::Role::Admin};
         for (int i = 1; i < 4; ++i) {
-            (void)out->core->store().putUser(names[i], "-", std::string(auth::toString(roles[i])));
-            out->tokens[i] = out->jwt->issue(names[i], roles[i]);
+            auto user =
+                out->core->store().putUser(names[i], "-", std::string(auth::toString(roles[i])));
+            if (user)
+                out->tokens[i] = api::issueUserToken(*out->jwt, *user, roles[i]);
         }
         return out;
     }();

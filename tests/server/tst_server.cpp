@@ -2,6 +2,7 @@
 // loopback, refuses bad options and oversized requests with clear errors, and stops cleanly on
 // SIGTERM and SIGINT. The router's behaviour is also tested without sockets.
 
+#include "core/api/clusterhost.h"
 #include "core/api/router.h"
 #include "core/store/sqlitestore.h"
 #include "tests/support/rawhttp.h"
@@ -49,6 +50,8 @@ private slots:
     void busyPortIsReported();
     void demoRunsASimulatedNodeGroup();
     void servesHttpsWithAGeneratedFirstAdmin();
+    void secondServerOnTheSameDataDirIsRefused();
+    void embeddedHostRefusesADirectoryHeldByAServer();
 };
 
 void TestServer::routerMatchesAndReportsErrorsAsJson() {
@@ -198,6 +201,9 @@ void TestServer::badOptionsAreRefused_data() {
     QTest::addRow("local ports reversed")
         << QStringList{QStringLiteral("--local-ports"), QStringLiteral("30000-20000")}
         << "--local-ports";
+    QTest::addRow("trusted proxy not an address")
+        << QStringList{QStringLiteral("--trusted-proxy"), QStringLiteral("proxy.example")}
+        << "trusted proxy 'proxy.example' is not an IP address";
     QTest::addRow("unknown option")
         << QStringList{QStringLiteral("--frobnicate")} << "unknown option '--frobnicate'";
 }
@@ -301,6 +307,56 @@ void TestServer::servesHttpsWithAGeneratedFirstAdmin() {
     QVERIFY2(login.contains("token"), login.dump().c_str());
     // Plain HTTP to the TLS port gets no HTTP answer.
     QCOMPARE(sy::test::httpGet(port, "/as/v1/admin/healthz").status, 0);
+}
+
+// Two servers on one data directory would both reconcile the same nodes. The second refuses,
+// naming the first; a lock left by a SIGKILLed server does not block its restart.
+void TestServer::secondServerOnTheSameDataDirIsRefused() {
+    QTemporaryDir dir;
+    const QString data = dir.filePath(QStringLiteral("state"));
+    ServerProcess first(ServerLaunch{data});
+    QVERIFY2(first.waitForPort() != 0, qPrintable(first.output()));
+    const qint64 pid = first.process().processId();
+
+    QProcess second;
+    second.start(serverPath(), {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                                QStringLiteral("--data-dir"), data});
+    QVERIFY(second.waitForFinished(20000));
+    QCOMPARE(second.exitStatus(), QProcess::NormalExit);
+    QVERIFY(second.exitCode() != 0);
+    const QString err = QString::fromUtf8(second.readAllStandardError());
+    QVERIFY2(err.contains(QStringLiteral("in use by process %1").arg(pid)), qPrintable(err));
+    QVERIFY(
+        !QString::fromUtf8(second.readAllStandardOutput()).contains(QStringLiteral("listening")));
+    QVERIFY(first.isRunning());
+
+    first.crash();
+    ServerProcess restarted(ServerLaunch{data});
+    QVERIFY2(restarted.waitForPort() != 0, qPrintable(restarted.errors()));
+}
+
+// The console's embedded mode opens the same ClusterHost: a directory a server holds is an
+// error it can show (ConsoleLauncher::connectEmbedded), not a second core.
+void TestServer::embeddedHostRefusesADirectoryHeldByAServer() {
+    QTemporaryDir dir;
+    const QString data = dir.filePath(QStringLiteral("state"));
+    ServerProcess server(ServerLaunch{data});
+    QVERIFY2(server.waitForPort() != 0, qPrintable(server.output()));
+    {
+        sy::api::ClusterHostOptions o;
+        o.dataDir = data.toStdString();
+        auto host = sy::api::ClusterHost::open(std::move(o));
+        QVERIFY(!host.ok());
+        QCOMPARE(host.error().code, std::string("locked"));
+        const std::string pid = std::to_string(server.process().processId());
+        QVERIFY2(host.error().message.find("in use by process " + pid) != std::string::npos,
+                 host.error().message.c_str());
+    }
+    QVERIFY(server.stop());
+    sy::api::ClusterHostOptions o;
+    o.dataDir = data.toStdString();
+    auto host = sy::api::ClusterHost::open(std::move(o));
+    QVERIFY2(host.ok(), host ? "" : host.error().message.c_str());
 }
 
 QTEST_GUILESS_MAIN(TestServer)

@@ -221,6 +221,87 @@ private slots:
         SY_VERIFY_ERROR(store_->deleteUser("alice"), errc::notFound);
     }
 
+    // Every put takes a new credential version, never one seen before (also after a delete and
+    // re-create), and drops the user's API keys; a key is stored only under the current version.
+    void credentialVersionsAndApiKeys() {
+        auto first = store_->putUser("alice", "h1", "admin");
+        SY_VERIFY_OK(first);
+        QVERIFY(first->credentialVersion > 0);
+        QCOMPARE(store_->getUser("alice")->credentialVersion, first->credentialVersion);
+        const ApiKeyRecord k1{"k1", "alice", "admin", 1000, 9000};
+        SY_VERIFY_OK(store_->createApiKey(k1, first->credentialVersion));
+        SY_VERIFY_OK(
+            store_->createApiKey({"k2", "alice", "admin", 1001, 9000}, first->credentialVersion));
+        SY_VERIFY_ERROR(store_->createApiKey(k1, first->credentialVersion), errc::exists);
+        SY_VERIFY_ERROR(store_->createApiKey({"k3", "bob", "admin", 1, 9000}, 0), errc::notFound);
+        SY_VERIFY_ERROR(
+            store_->createApiKey({"k3", "alice", "admin", 1, 9000}, first->credentialVersion - 1),
+            errc::conflict);
+        auto keys = store_->listApiKeys("alice");
+        SY_VERIFY_OK(keys);
+        QCOMPARE(keys->size(), std::size_t(2));
+        QCOMPARE(keys->at(0).id, std::string("k1"));
+        QCOMPARE(keys->at(0).expiresMs, std::int64_t(9000));
+        QCOMPARE(store_->getApiKey("k2")->user, std::string("alice"));
+        SY_VERIFY_ERROR(store_->deleteApiKey("bob", "k2"), errc::notFound);
+        SY_VERIFY_OK(store_->deleteApiKey("alice", "k2"));
+        SY_VERIFY_ERROR(store_->getApiKey("k2"), errc::notFound);
+
+        auto changed = store_->putUser("alice", "h2", "admin");
+        SY_VERIFY_OK(changed);
+        QVERIFY(changed->credentialVersion > first->credentialVersion);
+        QVERIFY(store_->listApiKeys("alice")->empty()); // a changed user keeps no key
+        SY_VERIFY_OK(store_->createApiKey(k1, changed->credentialVersion));
+        SY_VERIFY_OK(store_->deleteUser("alice"));
+        SY_VERIFY_ERROR(store_->getApiKey("k1"), errc::notFound); // gone with the user
+        auto again = store_->putUser("alice", "h2", "admin");
+        SY_VERIFY_OK(again);
+        QVERIFY(again->credentialVersion > changed->credentialVersion);
+    }
+
+    // A data directory written before credential versions: its users stay (version 0, which
+    // tokens without a version match) and API keys can be stored at once.
+    void version1DatabaseIsMigrated() {
+        store_.reset();
+        const std::string old = path("v1.db");
+        QVERIFY(rawExec(old, R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO meta (key, value) VALUES ('revision', 7);
+CREATE TABLE node_groups (name TEXT PRIMARY KEY NOT NULL, doc TEXT NOT NULL,
+    version INTEGER NOT NULL, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL)
+    WITHOUT ROWID;
+CREATE TABLE provisions (
+    node_group TEXT NOT NULL REFERENCES node_groups (name) ON DELETE CASCADE,
+    guid TEXT NOT NULL, doc TEXT NOT NULL, version INTEGER NOT NULL,
+    created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, PRIMARY KEY (node_group, guid))
+    WITHOUT ROWID;
+CREATE TABLE users (name TEXT PRIMARY KEY NOT NULL, password_hash TEXT NOT NULL,
+    role TEXT NOT NULL, created_ms INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO users VALUES ('admin', 'old-hash', 'admin', 42);
+CREATE TABLE intents (id INTEGER PRIMARY KEY AUTOINCREMENT, token TEXT NOT NULL UNIQUE,
+    node_group TEXT NOT NULL, action TEXT NOT NULL, node_id TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed', 'abandoned')),
+    payload TEXT NOT NULL, detail TEXT NOT NULL, created_ms INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL);
+CREATE INDEX intents_pending ON intents (id) WHERE state = 'pending';
+CREATE INDEX intents_by_group ON intents (node_group, id);
+PRAGMA user_version = 1;
+)sql"));
+        auto migrated = open(old);
+        QVERIFY(migrated);
+        QCOMPARE(migrated->settings()->schemaVersion, SqliteStore::schemaVersion());
+        auto admin = migrated->getUser("admin");
+        SY_VERIFY_OK(admin);
+        QCOMPARE(admin->passwordHash, std::string("old-hash"));
+        QCOMPARE(admin->createdMs, std::int64_t(42));
+        QCOMPARE(admin->credentialVersion, std::int64_t(0));
+        SY_VERIFY_OK(migrated->createApiKey({"k", "admin", "admin", 1, 2}, 0));
+        QCOMPARE(migrated->listApiKeys("admin")->size(), std::size_t(1));
+        auto changed = migrated->putUser("admin", "new-hash", "admin");
+        SY_VERIFY_OK(changed);
+        QVERIFY(changed->credentialVersion > 7); // from the revision counter, never reused
+    }
+
     void beginIntentIsIdempotent() {
         auto first = store_->beginIntent(request("t1"));
         SY_VERIFY_OK(first);
