@@ -52,6 +52,7 @@ private slots:
     void servesHttpsWithAGeneratedFirstAdmin();
     void secondServerOnTheSameDataDirIsRefused();
     void embeddedHostRefusesADirectoryHeldByAServer();
+    void adminPasswordFromTheEnvironmentRevokesOnlyWhenChanged();
 };
 
 void TestServer::routerMatchesAndReportsErrorsAsJson() {
@@ -357,6 +358,47 @@ void TestServer::embeddedHostRefusesADirectoryHeldByAServer() {
     o.dataDir = data.toStdString();
     auto host = sy::api::ClusterHost::open(std::move(o));
     QVERIFY2(host.ok(), host ? "" : host.error().message.c_str());
+}
+
+// The systemd unit starts the server with SWITCHYARD_ADMIN_PASSWORD every time. A restart with
+// the same password keeps the admin's tokens (and API keys); a new password revokes them.
+void TestServer::adminPasswordFromTheEnvironmentRevokesOnlyWhenChanged() {
+    QTemporaryDir dir;
+    const QString data = dir.filePath(QStringLiteral("state"));
+    const auto launch = [&](const QString& password) {
+        return ServerLaunch{data, 0, {}, {{QStringLiteral("SWITCHYARD_ADMIN_PASSWORD"), password}}};
+    };
+    const auto request = [](const std::string& method, const std::string& path,
+                            const std::string& auth) {
+        return method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
+               "Authorization: " + auth + "\r\n\r\n";
+    };
+    const std::string basic =
+        "Basic " + QByteArray("admin:first-password").toBase64().toStdString();
+    std::string bearer;
+    {
+        ServerProcess server(launch(QStringLiteral("first-password")));
+        const quint16 port = server.waitForPort();
+        QVERIFY2(port != 0, qPrintable(server.errors()));
+        const auto login = sy::test::rawExchange(port, request("PUT", "/as/v1/auth/login", basic));
+        QCOMPARE(login.status, 200);
+        bearer = "Bearer " + Json::parse(login.body)["token"].get<std::string>();
+        QVERIFY(server.stop());
+    }
+    {
+        ServerProcess server(launch(QStringLiteral("first-password")));
+        const quint16 port = server.waitForPort();
+        QVERIFY2(port != 0, qPrintable(server.errors()));
+        QCOMPARE(sy::test::rawExchange(port, request("GET", "/as/v1/admin/whoami", bearer)).status,
+                 200);
+        QVERIFY(server.stop());
+    }
+    ServerProcess server(launch(QStringLiteral("second-password")));
+    const quint16 port = server.waitForPort();
+    QVERIFY2(port != 0, qPrintable(server.errors()));
+    const auto revoked = sy::test::rawExchange(port, request("GET", "/as/v1/admin/whoami", bearer));
+    QCOMPARE(revoked.status, 401);
+    QVERIFY2(revoked.body.find("revoked") != std::string::npos, revoked.body.c_str());
 }
 
 QTEST_GUILESS_MAIN(TestServer)
