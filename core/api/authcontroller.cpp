@@ -1,5 +1,6 @@
 // PUT /as/v1/auth/login (reference §1) and user management (ours): users and their password
-// hashes live in the state store; the API hands out HS256 tokens that carry the user's role.
+// hashes live in the state store; the API hands out HS256 tokens that carry the user's role and
+// credential version (credentials.h), and API keys that the store lists by id.
 
 #include "core/api/apierrors.h"
 #include "core/api/apiservice.h"
