@@ -229,8 +229,10 @@ std::optional<ExitStatus> NginxRtmpDriver::waitForExit(milliseconds timeout) {
 }
 
 Result<NginxStat> NginxRtmpDriver::fetchStat() {
-    const int port = spec().httpPort;
-    auto response = LoopbackHttpClient::get(port, "/stat", timeouts_.http);
+    const auto current = spec();
+    const int port = current.httpPort;
+    auto response = LoopbackHttpClient::get(
+        port, "/stat", timeouts_.http, LoopbackHttpClient::kDefaultMaxResponse, current.secret);
     if (!response)
         return sy::unexpected(std::move(response).error());
     if (response->status != 200)
@@ -266,7 +268,10 @@ Result<int> NginxRtmpDriver::drop(std::string_view what, std::string_view app,
                                         sy::quoted(name) + ": not a safe name");
     const auto target = "/control/drop/" + std::string(what) + "?app=" + std::string(app) +
                         "&name=" + std::string(name);
-    auto response = LoopbackHttpClient::get(spec().httpPort, target, timeouts_.http);
+    const auto current = spec();
+    auto response =
+        LoopbackHttpClient::get(current.httpPort, target, timeouts_.http,
+                                LoopbackHttpClient::kDefaultMaxResponse, current.secret);
     if (!response)
         return sy::unexpected(std::move(response).error());
     const auto count = sy::parseInt(response->body);
