@@ -21,6 +21,9 @@ struct ServerOptions {
     int tokenTtlMinutes = 400;  // Stream Manager 2.0's 400 minutes
     int localPortFirst = 19350; // ports of LOCAL nodes (RTMP and HTTP of each node)
     int localPortLast = 19999;
+    // Open API connections from one client address (0: no limit). Behind a reverse proxy every
+    // client shares the proxy's address: raise it there.
+    int maxConnectionsPerAddress = 64;
     bool demo = false;
     bool showHelp = false;
     bool showVersion = false;
