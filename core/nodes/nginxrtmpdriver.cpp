@@ -59,10 +59,19 @@ void NginxRtmpDriver::holdPorts(PortLease lease) {
     ports_ = std::move(lease);
 }
 
+// The tail reaches error messages (events, API answers): nginx-rtmp logs a callback's URL, secret
+// included, at level info, so the secret is masked should an operator raise the level.
 std::string NginxRtmpDriver::logTail() const {
-    const auto logs = spec().prefixDir / "logs";
+    const auto current = spec();
+    const auto logs = current.prefixDir / "logs";
     auto tail = tailOf(logs / "stderr.log", 3);
-    return tail.empty() ? tailOf(logs / "error.log", 3) : tail;
+    if (tail.empty())
+        tail = tailOf(logs / "error.log", 3);
+    if (!current.secret.empty())
+        for (auto at = tail.find(current.secret); at != std::string::npos;
+             at = tail.find(current.secret, at))
+            tail.replace(at, current.secret.size(), "****");
+    return tail;
 }
 
 Result<std::string> NginxRtmpDriver::writeConfig(const NodeSpec& spec, std::string_view fileName) {
