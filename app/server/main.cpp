@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <pthread.h>
 
 namespace {
@@ -116,16 +117,22 @@ int main(int argc, char** argv) {
                                  .count();
     apiOptions.eventRunId = runId();
     apiOptions.trustedProxies = options->trustedProxies;
-    const sy::api::ApiService api(sy::api::ApiContext{core, *tokens, loginLimiter,
-                                                      (*cluster)->providers(), &requestMetrics,
-                                                      apiOptions, &(*cluster)->media()});
+    // Optional only to be destroyed early: its pool of blocking requests must finish before the
+    // core stops.
+    std::optional<sy::api::ApiService> api;
+    api.emplace(sy::api::ApiContext{core, *tokens, loginLimiter, (*cluster)->providers(),
+                                    &requestMetrics, apiOptions, &(*cluster)->media()});
     sy::api::ServerOptions http;
     http.address = options->listenAddress;
     http.port = options->listenPort;
     http.tlsCertFile = options->tlsCertFile;
     http.tlsKeyFile = options->tlsKeyFile;
-    sy::api::HttpServer server(http,
-                               [&api](const sy::api::HttpRequest& req) { return api.handle(req); });
+    http.maxConnectionsPerAddress = static_cast<std::size_t>(options->maxConnectionsPerAddress);
+    // Slow routes (logins, storage tests) run on the API's pool, not on the I/O threads.
+    sy::api::HttpServer server(
+        http, sy::api::AsyncHandler([&api](sy::api::HttpRequest req, sy::api::Respond done) {
+            api->handleAsync(std::move(req), std::move(done));
+        }));
     if (auto started = server.start(); !started) {
         std::cerr << "switchyard-server: " << started.error().message << "\n";
         return 1;
@@ -153,6 +160,7 @@ int main(int argc, char** argv) {
     std::cout << "switchyard-server: " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
               << " received, stopping" << std::endl;
     server.stop();
+    api.reset();      // waits for the logins and storage tests still running
     cluster->reset(); // stops the core; nodes keep running and a restarted server re-adopts them
     return 0;
 }

@@ -28,6 +28,9 @@ std::string serverUsage() {
            "  --local-ports FIRST-LAST    ports for LOCAL nodes (default 19350-19999)\n"
            "  --trusted-proxy ADDR[,ADDR] reverse proxies (addresses or CIDR networks) whose\n"
            "                              X-Forwarded-For names the client; repeatable\n"
+           "  --max-connections-per-address N\n"
+           "                              open connections from one address (default 64, 0: no\n"
+           "                              limit; raise it behind a reverse proxy)\n"
            "  --demo                      start with a demo node group\n"
            "  --version                   print the version and exit\n"
            "  -h, --help                  print this help and exit\n"
@@ -117,6 +120,15 @@ Result<ServerOptions> parseServerOptions(const std::vector<std::string>& args) {
                                          *v + "'");
             o.localPortFirst = static_cast<int>(*first);
             o.localPortLast = static_cast<int>(*last);
+        } else if (a == "--max-connections-per-address") {
+            auto v = value("--max-connections-per-address");
+            if (!v)
+                return unexpected(v.error());
+            const auto n = parseInt(*v);
+            if (!n || *n < 0 || *n > 100000)
+                return fail("usage",
+                            "--max-connections-per-address: 0 to 100000, got '" + *v + "'");
+            o.maxConnectionsPerAddress = static_cast<int>(*n);
         } else if (a.starts_with("--admin-password")) {
             return fail("usage", "passwords are not taken from the command line; use "
                                  "SWITCHYARD_ADMIN_PASSWORD or --admin-password-file");

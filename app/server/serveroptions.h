@@ -24,6 +24,9 @@ struct ServerOptions {
     int localPortLast = 19999;
     // Reverse proxies whose X-Forwarded-For is believed (for the login throttle); none: the peer.
     api::TrustedProxies trustedProxies;
+    // Open API connections from one client address (0: no limit). Behind a reverse proxy every
+    // client shares the proxy's address: raise it there.
+    int maxConnectionsPerAddress = 64;
     bool demo = false;
     bool showHelp = false;
     bool showVersion = false;

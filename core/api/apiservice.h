@@ -38,6 +38,7 @@ class MediaManager;
 namespace sy::api {
 
 class RequestMetrics;
+class WorkPool;
 
 struct ApiOptions {
     std::string version;          // reported by /metrics and the OpenAPI document
@@ -46,6 +47,13 @@ struct ApiOptions {
     // Reverse proxies whose X-Forwarded-For names the client (--trusted-proxy); none by default.
     TrustedProxies trustedProxies;
     std::size_t maxEventStreamsPerUser = 8; // open SSE streams of one user; more get 429
+    // Blocking routes (RouteSpec::blocking) run on two pools, so that slow storage calls never
+    // hold up logins: password hashing (CPU bound: about one thread per core) and calls that
+    // wait on something else (rclone). At most blockingQueue requests run or wait in each; past
+    // that they are answered 503 at once.
+    int hashingThreads = 2;
+    int waitingThreads = 8;
+    std::size_t blockingQueue = 64;
 };
 
 // Everything the controllers need, passed in (no globals).
@@ -83,6 +91,13 @@ struct QueryDoc {
     std::string description;
 };
 
+// Where handleAsync runs a route's handler.
+enum class RouteWork {
+    Inline,  // on the HTTP I/O thread: quick
+    Hashing, // PBKDF2: seconds of CPU
+    Waiting, // waits on another process or host (rclone): up to minutes
+};
+
 struct RouteSpec {
     std::string method;
     std::string pattern;            // /as/v1/...; {name} one segment, {name...} the rest
@@ -97,15 +112,26 @@ struct RouteSpec {
     // Public routes only: a bearer token, when sent, is checked and names the caller (the handler
     // decides, e.g. by a node group's stream access settings, whether it needs one).
     bool identifiesCaller = false;
+    // The handler may take long (a password hash, an rclone call, a child process): handleAsync
+    // runs it on a pool instead of the HTTP I/O thread. ApiService::add sets it for the routes
+    // it lists.
+    RouteWork blocking = RouteWork::Inline;
 };
 
 class ApiService {
 public:
     explicit ApiService(ApiContext context);
+    ~ApiService();
     ApiService(const ApiService&) = delete;
     ApiService& operator=(const ApiService&) = delete;
 
+    // Runs every route inline (tests call it directly).
     HttpResponse handle(const HttpRequest& request) const;
+    // The server's entry: a blocking route runs on its pool and `done` is called from a pool
+    // thread (or at once with 503 when that pool is full); every other route is answered inline.
+    void handleAsync(HttpRequest request, std::function<void(HttpResponse)> done) const;
+    // Blocking requests running or waiting on the pools.
+    std::size_t blockingInFlight() const;
 
     const std::vector<RouteSpec>& routes() const { return routes_; }
     ApiContext& context() { return context_; }
@@ -120,6 +146,9 @@ private:
     std::vector<RouteSpec> routes_;
     std::unordered_map<std::string, std::size_t> byRoute_; // "GET /as/v1/..." → routes_ index
     Router router_;
+    // Last: destroyed first, so no pool job outlives what it uses.
+    std::unique_ptr<WorkPool> hashing_;
+    std::unique_ptr<WorkPool> waiting_;
 };
 
 // Controllers: each adds the routes of one resource.

@@ -68,6 +68,12 @@ Result<std::unique_ptr<ClusterHost>> ClusterHost::open(ClusterHostOptions option
     host->dataDir_ = options.dataDir;
     host->simulated_ = std::make_shared<providers::SimulatedProvider>();
     host->providers_["SIMULATED"] = host->simulated_;
+    // Node secrets: the LOCAL provider writes them into its nodes' configs, the callback endpoint
+    // checks them. The master key stays in the data directory, so re-adopted nodes keep theirs.
+    auto secrets = auth::NodeSecrets::open(std::filesystem::path(options.dataDir) / "node-secrets");
+    if (!secrets)
+        return unexpected(secrets.error());
+    host->callbacks_.useSecrets(*secrets);
     if (auto started = host->callbacks_.start(previousCallbackPort(options.dataDir)); !started)
         return fail(started.error().code, "node callbacks: " + started.error().message);
     rememberCallbackPort(options.dataDir, host->callbacks_.port());
@@ -77,6 +83,7 @@ Result<std::unique_ptr<ClusterHost>> ClusterHost::open(ClusterHostOptions option
     local.nodesDir = std::filesystem::path(options.dataDir) / "nodes";
     local.callbackBaseUrl = host->callbacks_.baseUrl();
     local.ports = options.localPorts;
+    local.secrets = *secrets;
     if (auto provider = providers::LocalProvider::create(local))
         host->providers_["LOCAL"] = *provider;
     else

@@ -15,8 +15,10 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <deque>
 #include <list>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -109,24 +111,30 @@ public:
     virtual void closeFromAnyThread() = 0;
 };
 
+// Whether a new connection is served, or answered with an error and closed.
+enum class Admission { Admitted, ServerFull, AddressFull };
+
 struct HttpServer::Impl {
     ServerOptions options;
-    Handler handler;
+    AsyncHandler handler;
     std::optional<ssl::context> tls;
-    std::mutex mutex; // guards sessions, admitted and stopped
+    std::mutex mutex; // guards sessions, admitted, perAddress and stopped
     std::list<std::weak_ptr<HttpConnection>> sessions;
-    std::size_t admitted = 0; // sessions counted against maxConnections
+    std::size_t admitted = 0;                      // sessions counted against maxConnections
+    std::map<std::string, std::size_t> perAddress; // admitted sessions by client address
     bool stopped = false;
     std::uint16_t boundPort = 0;
-    // Declared after what sessions use: a session it still holds is destroyed with it.
-    asio::io_context ioc;
+    // Declared after what sessions use: a session it still holds is destroyed with it. Shared
+    // with pending responses of asynchronous handlers: one that answers after the server is gone
+    // posts into a stopped context, where it is dropped.
+    std::shared_ptr<asio::io_context> ioc = std::make_shared<asio::io_context>();
     std::optional<tcp::acceptor> acceptor;
     std::vector<std::thread> threads;
 
     Result<void> listen();
     void accept();
     void launch(tcp::socket socket);
-    void forget(bool wasAdmitted);
+    void forget(Admission admission, const std::string& address);
 };
 
 namespace {
@@ -141,22 +149,19 @@ class Session final : public HttpConnection,
 
 public:
     template <class... Extra>
-    Session(HttpServer::Impl& server, bool admitted, tcp::socket&& socket, Extra&... extra)
+    Session(HttpServer::Impl& server, Admission admission, std::string remote, tcp::socket&& socket,
+            Extra&... extra)
         : server_(server)
-        , admitted_(admitted)
+        , admission_(admission)
         , stream_(std::move(socket), extra...)
         , deadline_(stream_.get_executor())
-        , heartbeat_(stream_.get_executor()) {
-        beast::error_code ec;
-        const auto ep = lowest().socket().remote_endpoint(ec);
-        if (!ec)
-            remote_ = ep.address().to_string();
-    }
+        , heartbeat_(stream_.get_executor())
+        , remote_(std::move(remote)) {}
 
     ~Session() override {
         if (channel_)
             channel_->markEnded();
-        server_.forget(admitted_);
+        server_.forget(admission_, remote_);
     }
 
     void start() override {
@@ -209,8 +214,15 @@ private:
     }
 
     void admit() {
-        if (!admitted_)
+        if (admission_ == Admission::ServerFull)
             return reply(HttpResponse::error(503, "too many connections"), 11, false);
+        if (admission_ == Admission::AddressFull) {
+            auto res = HttpResponse::error(
+                429, "too many connections from " + remote_ + " (at most " +
+                         std::to_string(opt().maxConnectionsPerAddress) + " at once)");
+            res.headers.emplace_back("Retry-After", "1");
+            return reply(res, 11, false);
+        }
         awaitRequest(opt().requestTimeout);
     }
 
@@ -275,16 +287,41 @@ private:
         handle(parser_->release());
     }
 
+    // The handler may answer at once or later from another thread; nothing is read meanwhile.
+    // The session keeps itself alive until the answer comes or it is closed (stop()), and the
+    // answer holds it only weakly: one that comes after the close is dropped.
     void handle(http::request<http::string_body>&& req) {
         const unsigned version = req.version();
         const bool keepAlive = req.keep_alive();
-        HttpResponse res;
+        awaiting_ = self();
+        // The strand is destroyed before the context it belongs to (members, reverse order).
+        struct Target {
+            std::shared_ptr<asio::io_context> ioc;
+            asio::any_io_executor strand;
+            std::atomic<bool> answered{false};
+        };
+        auto target = std::make_shared<Target>(server_.ioc, stream_.get_executor());
+        Respond respond = [weak = std::weak_ptr<Session>(self()), target, version,
+                           keepAlive](HttpResponse res) {
+            if (target->answered.exchange(true))
+                return;
+            asio::post(target->strand, [weak, res = std::move(res), version, keepAlive]() mutable {
+                if (auto s = weak.lock())
+                    s->deliver(std::move(res), version, keepAlive);
+            });
+        };
         try {
-            res = server_.handler(toRequest(std::move(req), remote_));
+            server_.handler(toRequest(std::move(req), remote_), respond);
         } catch (...) {
             // No internals in error bodies: the handler's exception stays on this side.
-            res = HttpResponse::error(500, "internal error while handling the request");
+            respond(HttpResponse::error(500, "internal error while handling the request"));
         }
+    }
+
+    void deliver(HttpResponse res, unsigned version, bool keepAlive) {
+        const auto keep = std::move(awaiting_);
+        if (closed_ || !keep)
+            return;
         if (res.stream)
             return startStream(std::move(res), version);
         reply(res, version, keepAlive);
@@ -423,6 +460,8 @@ private:
         if (closed_)
             return;
         closed_ = true;
+        // Released when this returns: a handler still working answers into the void.
+        const auto waitedFor = std::move(awaiting_);
         ++deadlineGen_;
         deadline_.cancel();
         heartbeat_.cancel();
@@ -434,7 +473,7 @@ private:
     }
 
     HttpServer::Impl& server_;
-    const bool admitted_;
+    const Admission admission_;
     Stream stream_;
     asio::steady_timer deadline_;
     asio::steady_timer heartbeat_;
@@ -442,6 +481,7 @@ private:
     std::optional<http::request_parser<http::string_body>> parser_;
     std::array<char, 1024> scratch_{};
     std::string remote_;
+    std::shared_ptr<Session> awaiting_; // set while the handler works on a request
     unsigned deadlineGen_ = 0;
     bool timedOut_ = false;
     bool closed_ = false;
@@ -463,7 +503,7 @@ Result<void> HttpServer::Impl::listen() {
     const tcp::endpoint endpoint{address, options.port};
     const std::string where = options.address + ":" + std::to_string(options.port);
     // The acceptor has a strand of its own: stop() closes it from another thread.
-    tcp::acceptor a(asio::make_strand(ioc));
+    tcp::acceptor a(asio::make_strand(*ioc));
     if (a.open(endpoint.protocol(), ec); ec)
         return fail("listen_failed", "cannot listen on " + where + ": " + ec.message());
     a.set_option(asio::socket_base::reuse_address(true), ec);
@@ -477,7 +517,7 @@ Result<void> HttpServer::Impl::listen() {
 }
 
 void HttpServer::Impl::accept() {
-    acceptor->async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {
+    acceptor->async_accept(asio::make_strand(*ioc), [this](beast::error_code ec, tcp::socket s) {
         // stop() closed the acceptor: the pending accept is aborted, or, when stop() ran between
         // a completion and the next accept, the new one fails with bad_descriptor. Either way,
         // accepting again would spin and keep run() from returning.
@@ -490,32 +530,55 @@ void HttpServer::Impl::accept() {
 }
 
 void HttpServer::Impl::launch(tcp::socket socket) {
+    beast::error_code ec;
+    const auto ep = socket.remote_endpoint(ec);
+    std::string remote = ec ? std::string() : ep.address().to_string();
     std::shared_ptr<HttpConnection> session;
     {
         std::lock_guard lock(mutex);
         if (stopped)
             return;
-        // Past the limit the connection still gets a session: one that answers 503.
-        const bool admit = admitted < options.maxConnections;
-        if (admit)
+        // Past a limit the connection still gets a session: one that answers 503 or 429.
+        auto admission = Admission::Admitted;
+        if (admitted >= options.maxConnections)
+            admission = Admission::ServerFull;
+        else if (options.maxConnectionsPerAddress > 0 &&
+                 perAddress[remote] >= options.maxConnectionsPerAddress)
+            admission = Admission::AddressFull;
+        if (admission == Admission::Admitted) {
             ++admitted;
+            ++perAddress[remote];
+        } else if (perAddress[remote] == 0) {
+            perAddress.erase(remote);
+        }
         if (tls)
-            session = std::make_shared<Session<TlsStream>>(*this, admit, std::move(socket), *tls);
+            session = std::make_shared<Session<TlsStream>>(*this, admission, std::move(remote),
+                                                           std::move(socket), *tls);
         else
-            session = std::make_shared<Session<PlainStream>>(*this, admit, std::move(socket));
+            session = std::make_shared<Session<PlainStream>>(*this, admission, std::move(remote),
+                                                             std::move(socket));
         sessions.push_back(session);
     }
     session->start();
 }
 
-void HttpServer::Impl::forget(bool wasAdmitted) {
+void HttpServer::Impl::forget(Admission admission, const std::string& address) {
     std::lock_guard lock(mutex);
-    if (wasAdmitted)
+    if (admission == Admission::Admitted) {
         --admitted;
+        if (const auto it = perAddress.find(address); it != perAddress.end() && --it->second == 0)
+            perAddress.erase(it);
+    }
     sessions.remove_if([](const std::weak_ptr<HttpConnection>& w) { return w.expired(); });
 }
 
 HttpServer::HttpServer(ServerOptions options, Handler handler)
+    : HttpServer(std::move(options),
+                 AsyncHandler([handler = std::move(handler)](HttpRequest request, Respond respond) {
+                     respond(handler(request)); // an exception is answered 500 by the session
+                 })) {}
+
+HttpServer::HttpServer(ServerOptions options, AsyncHandler handler)
     : impl_(std::make_unique<Impl>()) {
     impl_->options = std::move(options);
     impl_->handler = std::move(handler);
@@ -532,7 +595,7 @@ Result<void> HttpServer::start() {
         return listening;
     impl_->accept();
     for (int i = 0; i < std::max(1, impl_->options.threads); ++i)
-        impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+        impl_->threads.emplace_back([this] { impl_->ioc->run(); });
     return {};
 }
 

@@ -3,7 +3,9 @@
 // httpserver.cpp (a Beast translation unit is expensive to compile; nothing else includes it).
 //
 // One object per connection, each with a read timeout and header and body limits; a handler that
-// is a pure function from request to response; stop() cancels outstanding work and joins.
+// is a pure function from request to response, or an asynchronous one that answers later from
+// any thread (so slow work runs on a pool, not on the I/O threads); stop() cancels outstanding
+// work and joins.
 
 #include "core/api/http.h"
 #include "core/util/result.h"
@@ -30,6 +32,10 @@ struct ServerOptions {
     int threads = 2;
     // Connections beyond this get 503 and are closed.
     std::size_t maxConnections = 1024;
+    // Open connections from one client address beyond this get 429 and are closed, so that one
+    // client cannot take all of maxConnections. 0: no limit (the node-callback endpoint, where
+    // every local node shares 127.0.0.1).
+    std::size_t maxConnectionsPerAddress = 64;
 
     // Streaming responses (HttpResponse::stream). Bytes queued and not yet sent to one client;
     // past it the server closes that connection (slow consumer: SSE clients resume with
@@ -46,10 +52,15 @@ struct ServerOptions {
 };
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
+// Called once with the response, from any thread; the connection waits for it (and stop() does
+// not: a response that comes after stop() is dropped).
+using Respond = std::function<void(HttpResponse)>;
+using AsyncHandler = std::function<void(HttpRequest, Respond)>;
 
 class HttpServer {
 public:
     HttpServer(ServerOptions options, Handler handler);
+    HttpServer(ServerOptions options, AsyncHandler handler);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;

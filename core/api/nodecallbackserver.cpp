@@ -1,14 +1,16 @@
 #include "core/api/nodecallbackserver.h"
 
+#include "core/api/workpool.h"
+
 #include <algorithm>
 
 namespace sy::api {
 
-HttpResponse handleNodeCallback(const engine::ControlCore* core, const HttpRequest& request) {
-    if (request.method != "POST")
-        return HttpResponse::error(405, "node callbacks are POST");
+namespace {
+
+std::vector<std::string> pathParts(std::string_view rest) {
     std::vector<std::string> parts;
-    for (std::string_view rest = request.path(); !rest.empty();) {
+    while (!rest.empty()) {
         const auto slash = rest.find('/');
         if (slash != 0)
             parts.emplace_back(rest.substr(0, slash));
@@ -16,9 +18,16 @@ HttpResponse handleNodeCallback(const engine::ControlCore* core, const HttpReque
             break;
         rest.remove_prefix(slash + 1);
     }
+    return parts;
+}
+
+// The answer to the core's decision; the request has passed refuseNodeCallback.
+HttpResponse decide(const engine::ControlCore* core, const HttpRequest& request) {
+    if (request.method != "POST")
+        return HttpResponse::error(405, "node callbacks are POST");
+    const auto parts = pathParts(request.path());
     if (parts.size() != 2)
-        return HttpResponse::error(404,
-                                   "expected /NODEID/CALL, got " + std::string(request.path()));
+        return HttpResponse::error(404, "expected /NODEID/CALL");
     if (!core)
         return HttpResponse::error(503, "the control core is starting");
     // nginx writes its own fields (app, name, addr, pageurl…) before the client's arguments, so
@@ -46,10 +55,62 @@ HttpResponse handleNodeCallback(const engine::ControlCore* core, const HttpReque
     return res;
 }
 
-NodeCallbackServer::NodeCallbackServer() = default;
+} // namespace
+
+std::optional<HttpResponse> refuseNodeCallback(const auth::NodeSecrets* secrets,
+                                               const HttpRequest& request) {
+    // Before anything else: a caller without the secret learns nothing (not even whether the
+    // node exists) and leaves no trace in the core's events. The message never echoes the path.
+    const auto parts = pathParts(request.path());
+    std::string presented;
+    int copies = 0;
+    for (auto& [key, value] : parseQueryPairs(request.query()))
+        if (key == "secret") {
+            presented = std::move(value);
+            ++copies;
+        }
+    if (!secrets || parts.empty() || copies != 1 || !secrets->matches(parts[0], presented)) {
+        auto res = HttpResponse::error(401, "node callback refused: it does not carry the "
+                                            "node's secret");
+        res.headers.emplace_back("WWW-Authenticate", "NodeSecret");
+        return res;
+    }
+    return std::nullopt;
+}
+
+HttpResponse handleNodeCallback(const engine::ControlCore* core, const auth::NodeSecrets* secrets,
+                                const HttpRequest& request) {
+    if (auto refused = refuseNodeCallback(secrets, request))
+        return std::move(*refused);
+    return decide(core, request);
+}
+
+NodeCallbackServer::NodeCallbackServer(NodeCallbackOptions options)
+    : pool_(std::make_unique<WorkPool>(options.threads, options.maxQueued)) {}
 
 NodeCallbackServer::~NodeCallbackServer() {
     stop();
+}
+
+void NodeCallbackServer::useSecrets(std::shared_ptr<const auth::NodeSecrets> secrets) {
+    std::lock_guard lock(mutex_);
+    secrets_ = std::move(secrets);
+}
+
+void NodeCallbackServer::handle(HttpRequest request, Respond respond) {
+    std::shared_ptr<const auth::NodeSecrets> secrets;
+    {
+        std::lock_guard lock(mutex_);
+        secrets = secrets_;
+    }
+    // The secret is checked on the I/O thread (cheap), so strangers cannot fill the pool.
+    if (auto refused = refuseNodeCallback(secrets.get(), request))
+        return respond(std::move(*refused));
+    auto job = [this, request = std::move(request), respond] {
+        respond(decide(core_.load(), request));
+    };
+    if (!pool_ || !pool_->submit(std::move(job)))
+        respond(HttpResponse::error(503, "the core is busy with node callbacks; try again"));
 }
 
 Result<void> NodeCallbackServer::start(std::uint16_t preferredPort) {
@@ -57,11 +118,13 @@ Result<void> NodeCallbackServer::start(std::uint16_t preferredPort) {
     options.address = "127.0.0.1";
     options.threads = 1;
     options.requestTimeout = std::chrono::milliseconds(5000);
+    options.maxConnectionsPerAddress = 0; // every local node calls from 127.0.0.1
     for (const std::uint16_t port : {preferredPort, std::uint16_t{0}}) {
         options.port = port;
-        server_ = std::make_unique<HttpServer>(options, [this](const HttpRequest& req) {
-            return handleNodeCallback(core_.load(), req);
-        });
+        server_ = std::make_unique<HttpServer>(
+            options, AsyncHandler([this](HttpRequest req, Respond respond) {
+                handle(std::move(req), std::move(respond));
+            }));
         auto started = server_->start();
         if (started || port == 0)
             return started;
@@ -80,6 +143,9 @@ std::string NodeCallbackServer::baseUrl() const {
 void NodeCallbackServer::stop() {
     if (server_)
         server_->stop();
+    // No decision may run once the owner goes on to stop the core (the I/O thread is joined, so
+    // nothing submits any more).
+    pool_.reset();
 }
 
 } // namespace sy::api

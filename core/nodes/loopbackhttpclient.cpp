@@ -206,11 +206,14 @@ Result<HttpResponse> parseHttpResponse(std::string_view raw, bool connectionClos
 }
 
 Result<HttpResponse> LoopbackHttpClient::get(int port, std::string_view target,
-                                             HttpTimeouts timeouts, std::size_t maxResponse) {
+                                             HttpTimeouts timeouts, std::size_t maxResponse,
+                                             std::string_view nodeSecret) {
     if (!isValidPort(port))
         return fail("http_connect", std::to_string(port) + " is not a TCP port");
     if (!target.starts_with('/') || !isConfigSafeToken(target))
         return fail("http_protocol", "bad request target " + sy::quoted(target));
+    if (!nodeSecret.empty() && !isConfigSafeToken(nodeSecret))
+        return fail("http_protocol", "the node secret is not a header-safe token");
     const auto start = Clock::now();
     const auto total = start + timeouts.total;
     Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
@@ -218,8 +221,11 @@ Result<HttpResponse> LoopbackHttpClient::get(int port, std::string_view target,
         return fail("http_connect", std::string("socket: ") + std::strerror(errno));
     if (auto ok = connectLoopback(fd.get(), port, std::min(total, start + timeouts.connect)); !ok)
         return sy::unexpected(ok.error());
-    const auto request =
-        "GET " + std::string(target) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    std::string request =
+        "GET " + std::string(target) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+    if (!nodeSecret.empty())
+        request += std::string(kNodeSecretHeader) + ": " + std::string(nodeSecret) + "\r\n";
+    request += "\r\n";
     return exchange(fd.get(), request, "127.0.0.1:" + std::to_string(port), total, maxResponse);
 }
 

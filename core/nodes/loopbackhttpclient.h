@@ -28,9 +28,12 @@ public:
     static constexpr std::size_t kDefaultMaxResponse = 8 * 1024 * 1024;
 
     // target: "/stat" or "/control/drop/subscriber?app=live&name=cam1" (no spaces or CR/LF).
+    // A non-empty nodeSecret is sent in kNodeSecretHeader (nodespec.h): a node's /stat and
+    // /control answer only the core.
     // Errors: "http_connect" (refused, timed out), "http_timeout", "http_protocol", "http_too_big".
     static Result<HttpResponse> get(int port, std::string_view target, HttpTimeouts timeouts = {},
-                                    std::size_t maxResponse = kDefaultMaxResponse);
+                                    std::size_t maxResponse = kDefaultMaxResponse,
+                                    std::string_view nodeSecret = {});
 };
 
 // A bounded HTTP/1.1 POST to any http:// URL (name resolved with getaddrinfo, IPv4 or IPv6): the

@@ -3,7 +3,9 @@
 #include "core/nodes/resourcelocator.h"
 #include "core/util/strings.h"
 
+#include <fcntl.h>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -24,6 +26,14 @@ constexpr std::string_view kEnd = "#@END_APPLICATION@\n";
 // The flashVer that a relay pull announces, so that /stat on the parent can tell a child node's
 // relay from a viewer (see NginxStatParser).
 constexpr std::string_view kRelayFlashVer = "ngx-relay";
+
+// kNodeSecretHeader as nginx names its variable: lower case, '-' as '_'.
+std::string headerVariable() {
+    std::string out(kNodeSecretHeader);
+    for (auto& c : out)
+        c = c == '-' ? '_' : static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return out;
+}
 
 void replaceAll(std::string& text, std::string_view key, std::string_view value) {
     for (auto pos = text.find(key); pos != std::string::npos;
@@ -68,15 +78,26 @@ std::string callbacks(const NodeSpec& spec) {
     while (base.ends_with('/'))
         base.pop_back();
     base += "/" + spec.nodeId + "/";
+    // The secret rides in the URL's query: nginx-rtmp sends the URL as written (POST
+    // /NODEID/publish?secret=...), and it stays in this 0600 file, off nginx's command line.
+    const std::string query = "?secret=" + spec.secret;
     return "            notify_method post;\n"
            "            on_publish " +
-           base +
-           "publish;\n"
+           base + "publish" + query +
+           ";\n"
            "            on_play " +
-           base +
-           "play;\n"
+           base + "play" + query +
+           ";\n"
            "            on_done " +
-           base + "done;";
+           base + "done" + query + ";";
+}
+
+// nginx compares the header with the secret (both validated: letters and digits only).
+std::string coreOnly(const NodeSpec& spec) {
+    return "            if ($http_" + headerVariable() + " != \"" + spec.secret +
+           "\") {\n"
+           "                return 401;\n"
+           "            }";
 }
 
 // Origins segment what is published to them; edges and relays serve their parents' segments.
@@ -139,6 +160,31 @@ std::string workerUser() {
     return isConfigSafeToken(name) ? "user " + name + ";" : "user root;";
 }
 
+// Created 0600 (and made so if it existed), so the secret is never readable by others, not even
+// for a moment.
+Result<void> writePrivateFile(const std::filesystem::path& path, std::string_view text) {
+    const int fd =
+        ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return fail("io_error",
+                    "cannot write " + sy::quoted(path.string()) + ": " + std::strerror(errno));
+    bool ok = ::fchmod(fd, 0600) == 0;
+    for (std::string_view rest = text; ok && !rest.empty();) {
+        const auto n = ::write(fd, rest.data(), rest.size());
+        if (n < 0 && errno == EINTR)
+            continue;
+        ok = n > 0;
+        if (ok)
+            rest.remove_prefix(static_cast<std::size_t>(n));
+    }
+    const int err = errno;
+    ok = ::close(fd) == 0 && ok;
+    if (!ok)
+        return fail("io_error",
+                    "cannot write " + sy::quoted(path.string()) + ": " + std::strerror(err));
+    return {};
+}
+
 } // namespace
 
 Result<NginxConfigTemplate> NginxConfigTemplate::fromText(std::string text) {
@@ -147,6 +193,10 @@ Result<NginxConfigTemplate> NginxConfigTemplate::fromText(std::string text) {
     if (begin == std::string::npos || end == std::string::npos)
         return fail("bad_template", "nginx template: needs a #@BEGIN_APPLICATION@ line followed by "
                                     "a #@END_APPLICATION@ line");
+    // A template that does not guard /stat and /control would let any local user drop clients.
+    if (text.find("@CORE_ONLY@") == std::string::npos)
+        return fail("bad_template", "nginx template: /stat and /control need an @CORE_ONLY@ line "
+                                    "(only the core may use them)");
     NginxConfigTemplate t;
     t.head_ = text.substr(0, begin);
     t.application_ = text.substr(begin + kBegin.size(), end - begin - kBegin.size());
@@ -190,6 +240,7 @@ Result<std::string> NginxConfigTemplate::render(const NodeSpec& spec,
     text += tail_;
     replaceAll(text, "@HLS_UPSTREAM@", hlsUpstream(spec));
     replaceAll(text, "@HLS_LOCATION@", hlsLocation(spec));
+    replaceAll(text, "@CORE_ONLY@", coreOnly(spec));
     replaceAll(text, "@WORKER_USER@", workerUser());
     replaceAll(text, "@NODE_ID@", spec.nodeId);
     replaceAll(text, "@ROLE@", toString(spec.kind));
@@ -216,16 +267,18 @@ Result<std::filesystem::path> writeNodeConfig(const NodeSpec& spec, std::string_
             return fail("io_error", "cannot create " + sy::quoted((spec.prefixDir / sub).string()) +
                                         ": " + ec.message());
     }
+    // The config holds the node's secret: the prefix is the core's alone (0700), and so is the
+    // file.
+    std::filesystem::permissions(spec.prefixDir, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace, ec);
+    if (ec)
+        return fail("io_error",
+                    "cannot restrict " + sy::quoted(spec.prefixDir.string()) + ": " + ec.message());
     const auto file = spec.prefixDir / "conf" / std::string(fileName);
     auto tmp = file;
     tmp += ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        out.flush();
-        if (!out)
-            return fail("io_error", "cannot write " + sy::quoted(tmp.string()));
-    }
+    if (auto written = writePrivateFile(tmp, text); !written)
+        return sy::unexpected(written.error());
     std::filesystem::rename(tmp, file, ec);
     if (ec)
         return fail("io_error", "cannot rename " + sy::quoted(tmp.string()) + ": " + ec.message());

@@ -59,10 +59,19 @@ void NginxRtmpDriver::holdPorts(PortLease lease) {
     ports_ = std::move(lease);
 }
 
+// The tail reaches error messages (events, API answers): nginx-rtmp logs a callback's URL, secret
+// included, at level info, so the secret is masked should an operator raise the level.
 std::string NginxRtmpDriver::logTail() const {
-    const auto logs = spec().prefixDir / "logs";
+    const auto current = spec();
+    const auto logs = current.prefixDir / "logs";
     auto tail = tailOf(logs / "stderr.log", 3);
-    return tail.empty() ? tailOf(logs / "error.log", 3) : tail;
+    if (tail.empty())
+        tail = tailOf(logs / "error.log", 3);
+    if (!current.secret.empty())
+        for (auto at = tail.find(current.secret); at != std::string::npos;
+             at = tail.find(current.secret, at))
+            tail.replace(at, current.secret.size(), "****");
+    return tail;
 }
 
 Result<std::string> NginxRtmpDriver::writeConfig(const NodeSpec& spec, std::string_view fileName) {
@@ -229,8 +238,10 @@ std::optional<ExitStatus> NginxRtmpDriver::waitForExit(milliseconds timeout) {
 }
 
 Result<NginxStat> NginxRtmpDriver::fetchStat() {
-    const int port = spec().httpPort;
-    auto response = LoopbackHttpClient::get(port, "/stat", timeouts_.http);
+    const auto current = spec();
+    const int port = current.httpPort;
+    auto response = LoopbackHttpClient::get(
+        port, "/stat", timeouts_.http, LoopbackHttpClient::kDefaultMaxResponse, current.secret);
     if (!response)
         return sy::unexpected(std::move(response).error());
     if (response->status != 200)
@@ -266,7 +277,10 @@ Result<int> NginxRtmpDriver::drop(std::string_view what, std::string_view app,
                                         sy::quoted(name) + ": not a safe name");
     const auto target = "/control/drop/" + std::string(what) + "?app=" + std::string(app) +
                         "&name=" + std::string(name);
-    auto response = LoopbackHttpClient::get(spec().httpPort, target, timeouts_.http);
+    const auto current = spec();
+    auto response =
+        LoopbackHttpClient::get(current.httpPort, target, timeouts_.http,
+                                LoopbackHttpClient::kDefaultMaxResponse, current.secret);
     if (!response)
         return sy::unexpected(std::move(response).error());
     const auto count = sy::parseInt(response->body);

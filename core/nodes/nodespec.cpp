@@ -75,6 +75,16 @@ Result<void> validateDelivery(const NodeSpec& spec) {
     return {};
 }
 
+// The secret is not quoted in messages: they reach logs and answers.
+Result<void> validateSecret(const NodeSpec& spec) {
+    if (spec.secret.size() < 32)
+        return invalid("secret", "a node needs a secret of at least 32 characters");
+    for (char c : spec.secret)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+            return invalid("secret", "must be letters and digits only");
+    return {};
+}
+
 } // namespace
 
 std::string_view toString(NodeKind kind) {
@@ -140,6 +150,8 @@ Result<void> validate(const NodeSpec& spec) {
     if (auto r = validateApplications(spec); !r)
         return r;
     if (auto r = validateDelivery(spec); !r)
+        return r;
+    if (auto r = validateSecret(spec); !r)
         return r;
     const auto prefix = spec.prefixDir.string();
     if (prefix.empty() || !spec.prefixDir.is_absolute())

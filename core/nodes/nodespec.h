@@ -34,11 +34,18 @@ struct NodeSpec {
     int hlsFragmentS = 2;
     int hlsPlaylistS = 12;
     std::vector<int> parentHttpPorts;
-    std::string relayCredential;     // pageUrl of relay pulls; isConfigSafeToken
+    std::string relayCredential; // pageUrl of relay pulls; isConfigSafeToken
+    // Required (auth/nodesecret.h): the node's callbacks carry it (BASE/NODEID/CALL?secret=...)
+    // and its /stat and /control answer only requests that send it in kNodeSecretHeader. It is
+    // written into the 0600 config file only, never into nginx's arguments.
+    std::string secret;
     std::filesystem::path prefixDir; // absolute; holds conf/ logs/ temp/
 
     bool operator==(const NodeSpec&) const = default;
 };
+
+// The header that carries a node's secret to its /stat and /control (nginx: $http_x_...).
+inline constexpr std::string_view kNodeSecretHeader = "X-Switchyard-Node-Secret";
 
 // Every value that reaches the config file or a process argument is checked here, so a rendered
 // config can never carry an injected directive. The message names the field and the value.

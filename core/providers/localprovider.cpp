@@ -40,6 +40,16 @@ Result<std::shared_ptr<LocalProvider>> LocalProvider::create(LocalProviderOption
     if (ec)
         return sy::fail("storage",
                         "cannot create " + options.nodesDir.string() + ": " + ec.message());
+    if (!options.secrets) {
+        // Not inside nodesDir: reapOrphans takes every directory there for a node.
+        const auto dir = options.secretsDir.empty()
+                             ? options.nodesDir.parent_path() / "node-secrets"
+                             : options.secretsDir;
+        auto secrets = auth::NodeSecrets::open(dir);
+        if (!secrets)
+            return unexpected(secrets.error());
+        options.secrets = std::move(secrets).value();
+    }
     return std::shared_ptr<LocalProvider>(
         new LocalProvider(std::move(options), std::move(nginx).value(), std::move(config).value()));
 }
@@ -68,6 +78,7 @@ nodes::NodeSpec LocalProvider::nodeSpec(const NodeSpec& spec, int rtmpPort, int 
     n.hlsPlaylistS = spec.hlsPlaylistS;
     n.relayCredential = spec.relayCredential;
     n.callbackBaseUrl = options_.callbackBaseUrl;
+    n.secret = options_.secrets->secretFor(spec.nodeId);
     n.prefixDir = options_.nodesDir / spec.nodeId;
     return n;
 }

@@ -4,6 +4,7 @@
 // allocator (nginx-rtmp cannot bind port 0). Nodes run in their own session, so they outlive a
 // crash of the core and are re-adopted from the journal.
 
+#include "core/auth/nodesecret.h"
 #include "core/nodes/nginxrtmpdriver.h"
 #include "core/nodes/portallocator.h"
 #include "core/providers/provider.h"
@@ -20,6 +21,12 @@ struct LocalProviderOptions {
     nodes::PortRange ports;
     std::string callbackBaseUrl; // the core's loopback endpoint for on_publish/on_play; optional
     nodes::DriverTimeouts timeouts;
+    // Each node's secret (its callbacks carry it; its /stat and /control require it). When null,
+    // the master key is loaded from (or created in) secretsDir, by default
+    // NODESDIR/../node-secrets, so that a restarted core knows the secrets of the nodes it
+    // re-adopts.
+    std::shared_ptr<const auth::NodeSecrets> secrets;
+    std::filesystem::path secretsDir;
 };
 
 class LocalProvider final : public Provider {
@@ -38,6 +45,9 @@ public:
     Result<void> setParents(const NodeSpec& spec) override;
     std::vector<NodeReport> poll(const std::vector<std::string>& nodeIds) override;
     std::vector<std::string> reapOrphans(const std::vector<std::string>& known) override;
+
+    // What the node-callback endpoint checks callbacks against (NodeCallbackServer::useSecrets).
+    std::shared_ptr<const auth::NodeSecrets> nodeSecrets() const { return options_.secrets; }
 
     // The pid of a node's nginx master (tests use it to kill a node the hard way); 0 if unknown.
     pid_t pidOf(const std::string& nodeId) const;

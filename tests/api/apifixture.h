@@ -45,6 +45,7 @@ public:
     // Everything the store holds, to prove that a refused request changed nothing.
     Json storeContents() const;
 
+    sy::api::ApiService& api() { return *api_; }
     sy::engine::ControlCore& core() { return *core_; }
     sy::api::ApiService& service() { return *api_; }
     sy::media::MediaManager& media() { return *media_; }

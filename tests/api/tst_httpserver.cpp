@@ -1,5 +1,6 @@
-// HttpServer over real sockets: keep-alive, limits, timeouts, the connection cap, streaming
-// responses and TLS. The server runs in-process on port 0 with small lambdas as handlers.
+// HttpServer over real sockets: keep-alive, limits, timeouts, the connection caps, asynchronous
+// handlers, streaming responses and TLS. The server runs in-process on port 0 with small lambdas as
+// handlers.
 
 #include "core/api/httpserver.h"
 #include "tests/support/rawhttp.h"
@@ -18,6 +19,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -239,6 +241,10 @@ private slots:
     void idleConnectionClosesWithout408_data();
     void idleConnectionClosesWithout408();
     void connectionsBeyondTheLimitGet503();
+    void connectionsFromOneAddressAreCapped();
+    void noPerAddressCapWhenZero();
+    void slowAsyncAnswerHoldsUpNoOtherRequest();
+    void answerAfterStopIsDropped();
 
     void streamDeliversChunksInOrder();
     void streamSendsHeartbeatsWhenIdle();
@@ -365,6 +371,113 @@ void TestHttpServer::connectionsBeyondTheLimitGet503() {
     first.reset();
     QVERIFY(QTest::qWaitFor(
         [&] { return sy::test::httpGet(server->port(), "/again").status == 200; }, 5000));
+}
+
+// One client address may not take every connection: past maxConnectionsPerAddress it gets 429.
+void TestHttpServer::connectionsFromOneAddressAreCapped() {
+    ServerOptions options;
+    options.maxConnectionsPerAddress = 2;
+    auto server = serve(options, echo);
+    QVERIFY(server);
+    auto first = std::make_unique<Client>(server->port());
+    Client second(server->port());
+    // Both admitted (answered on keep-alive) before the third connects.
+    QVERIFY(first->send(get("/1")) && first->readResponse().status == 200);
+    QVERIFY(second.send(get("/2")) && second.readResponse().status == 200);
+    Client third(server->port());
+    QVERIFY(third.send(get("/x")));
+    QVERIFY(third.readUntilClosed(5s));
+    const auto res = parseResponse(third.received());
+    QCOMPARE(res.status, 429);
+    QVERIFY2(res.body.find("too many connections from 127.0.0.1 (at most 2") != std::string::npos,
+             res.body.c_str());
+    QVERIFY2(res.headers.find("Retry-After: 1") != std::string::npos, res.headers.c_str());
+    // The refused connection counted nothing; a closed one frees its place.
+    first.reset();
+    QVERIFY(QTest::qWaitFor(
+        [&] { return sy::test::httpGet(server->port(), "/again").status == 200; }, 5000));
+    QCOMPARE(options.maxConnectionsPerAddress, std::size_t{2});
+    QCOMPARE(ServerOptions{}.maxConnectionsPerAddress, std::size_t{64}); // the default
+}
+
+void TestHttpServer::noPerAddressCapWhenZero() {
+    ServerOptions options;
+    options.maxConnectionsPerAddress = 0;
+    options.maxConnections = 100;
+    auto server = serve(options, echo);
+    QVERIFY(server);
+    std::vector<std::unique_ptr<Client>> open;
+    for (int i = 0; i < 70; ++i) {
+        open.push_back(std::make_unique<Client>(server->port()));
+        QVERIFY(open.back()->send(get("/k")));
+        QCOMPARE(open.back()->readResponse().status, 200);
+    }
+}
+
+// An asynchronous handler answers /slow from another thread, later; with one I/O thread, /fast
+// is answered meanwhile.
+void TestHttpServer::slowAsyncAnswerHoldsUpNoOtherRequest() {
+    std::promise<void> arrived;
+    std::promise<void> release;
+    std::shared_future<void> released = release.get_future().share();
+    std::mutex mutex;
+    std::vector<std::thread> workers;
+    ServerOptions options;
+    options.address = "127.0.0.1";
+    options.port = 0;
+    options.threads = 1;
+    HttpServer server(options, AsyncHandler([&](HttpRequest req, Respond respond) {
+                          if (req.path() != "/slow")
+                              return respond(echo(req));
+                          arrived.set_value();
+                          std::lock_guard lock(mutex);
+                          workers.emplace_back([released, respond] {
+                              released.wait();
+                              HttpResponse res;
+                              res.contentType = "text/plain";
+                              res.body = "slow done";
+                              respond(res);
+                              respond(HttpResponse::error(500, "a second answer is ignored"));
+                          });
+                      }));
+    QVERIFY(server.start().ok());
+    Client slow(server.port());
+    QVERIFY(slow.send(get("/slow")));
+    QVERIFY(arrived.get_future().wait_for(5s) == std::future_status::ready);
+    const auto fast = sy::test::httpGet(server.port(), "/fast");
+    QCOMPARE(fast.status, 200);
+    QVERIFY2(slow.received().empty(), "the slow request was answered before its handler did");
+    release.set_value();
+    const auto answer = slow.readResponse();
+    QCOMPARE(answer.status, 200);
+    QCOMPARE(answer.body, std::string("slow done"));
+    // Keep-alive goes on after an asynchronous answer; the second answer was dropped.
+    QVERIFY(slow.send(get("/next")));
+    QCOMPARE(slow.readResponse().body, std::string("GET /next "));
+    for (auto& t : workers)
+        t.join();
+}
+
+// stop() does not wait for a handler that has not answered; its late answer goes nowhere.
+void TestHttpServer::answerAfterStopIsDropped() {
+    std::promise<Respond> kept;
+    ServerOptions options;
+    options.address = "127.0.0.1";
+    options.port = 0;
+    auto server = std::make_unique<HttpServer>(
+        options,
+        AsyncHandler([&](HttpRequest, Respond respond) { kept.set_value(std::move(respond)); }));
+    QVERIFY(server->start().ok());
+    Client client(server->port());
+    QVERIFY(client.send(get("/never")));
+    auto future = kept.get_future();
+    QVERIFY(future.wait_for(5s) == std::future_status::ready);
+    auto respond = future.get();
+    server->stop();
+    server.reset();
+    respond(echo(HttpRequest{})); // into a server that is gone: dropped
+    QVERIFY(client.readUntilClosed(5s));
+    QVERIFY(client.received().empty());
 }
 
 void TestHttpServer::streamDeliversChunksInOrder() {

@@ -2,13 +2,17 @@
 // nginx: the form nginx-rtmp POSTs (its own fields first, then the client's arguments) goes to
 // handleNodeCallback over a real core with SIMULATED nodes. Token mode, one-time tokens, relay
 // credentials of the group's nodes, and round-trip mode against a real HTTP validate server.
-// Every refusal is a 403 that says why and an Access event naming the stream.
+// Every refusal is a 403 that says why and an Access event naming the stream. A call without the
+// node's secret is a 401 and leaves no trace; over the real endpoint a slow validate URL holds up
+// no other node's callback.
 
 #include "tests/api/apifixture.h"
 #include "tests/api/streamtokensupport.h"
 
 #include "core/api/httpserver.h"
 #include "core/api/nodecallbackserver.h"
+#include "core/auth/nodesecret.h"
+#include "core/nodes/loopbackhttpclient.h"
 
 #include <QElapsedTimer>
 #include <QTest>
@@ -17,8 +21,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <future>
 #include <mutex>
+#include <thread>
 
 using namespace apitest;
 using sy::auth::StreamAction;
@@ -122,6 +129,56 @@ private:
     int port_ = 0;
 };
 
+// A validate URL that takes the connection and answers nothing until released: `arrived` is set
+// when the first call is in.
+class HoldingListener {
+public:
+    HoldingListener() {
+        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof a;
+        if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&a), len) != 0 ||
+            ::listen(fd_, 8) != 0 || ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+            return;
+        port_ = ntohs(a.sin_port);
+        thread_ = std::thread([this] {
+            const int c = ::accept(fd_, nullptr, nullptr);
+            arrived_.set_value();
+            released_.get_future().wait();
+            if (c >= 0)
+                ::close(c);
+        });
+    }
+    ~HoldingListener() {
+        release();
+        if (thread_.joinable()) {
+            ::shutdown(fd_, SHUT_RDWR); // ends an accept that never got a call
+            thread_.join();
+        }
+        if (fd_ >= 0)
+            ::close(fd_);
+    }
+    int port() const { return port_; }
+    bool waitForCall(std::chrono::milliseconds timeout) {
+        return arrivedFuture_.wait_for(timeout) == std::future_status::ready;
+    }
+    void release() {
+        if (!released_flag_.exchange(true))
+            released_.set_value();
+    }
+
+private:
+    int fd_ = -1;
+    int port_ = 0;
+    std::thread thread_;
+    std::promise<void> arrived_;
+    std::future<void> arrivedFuture_ = arrived_.get_future();
+    std::promise<void> released_;
+    std::atomic<bool> released_flag_{false};
+};
+
 } // namespace
 
 class TestNodeCallbackAccess : public QObject {
@@ -137,6 +194,10 @@ private slots:
     void unknownNodeIsRefused();
     void roundTripAsksTheValidateUrl();
     void roundTripRefusesWhenTheValidateUrlIsUnreachable();
+    void callsWithoutTheNodeSecretAreRefused_data();
+    void callsWithoutTheNodeSecretAreRefused();
+    void refusedStrangersLeaveNoEvents();
+    void slowValidateUrlDoesNotHoldUpOtherNodes();
 
 private:
     // Creates the group and returns the id of its INSERVICE origin (edge in `edge`).
@@ -147,7 +208,10 @@ private:
     std::string publishToken(const std::string& group, const std::string& stream) const;
     std::uint64_t lastSequence() const;
     std::vector<sy::engine::Event> accessEventsAfter(std::uint64_t sequence) const;
+    sy::api::HttpResponse rawCallback(const std::string& target, const std::string& body) const;
     std::unique_ptr<ApiFixture> f_;
+    std::shared_ptr<const sy::auth::NodeSecrets> secrets_ =
+        sy::auth::NodeSecrets::create(std::string(32, 'k')).value();
 };
 
 std::string TestNodeCallbackAccess::createGroup(const std::string& name, const Json& streamAccess,
@@ -168,16 +232,22 @@ std::string TestNodeCallbackAccess::createGroup(const std::string& name, const J
     return origin;
 }
 
+// What nginx sends: the node's secret in the callback URL it was configured with.
 sy::api::HttpResponse TestNodeCallbackAccess::callback(const std::string& nodeId,
                                                        const std::string& call,
                                                        const std::string& body) const {
+    return rawCallback("/" + nodeId + "/" + call + "?secret=" + secrets_->secretFor(nodeId), body);
+}
+
+sy::api::HttpResponse TestNodeCallbackAccess::rawCallback(const std::string& target,
+                                                          const std::string& body) const {
     sy::api::HttpRequest req;
     req.method = "POST";
-    req.target = "/" + nodeId + "/" + call;
+    req.target = target;
     req.body = body;
     req.remoteAddress = "127.0.0.1";
     req.headers["Content-Type"] = "application/x-www-form-urlencoded";
-    return sy::api::handleNodeCallback(&f_->core(), req);
+    return sy::api::handleNodeCallback(&f_->core(), secrets_.get(), req);
 }
 
 std::string TestNodeCallbackAccess::publishToken(const std::string& group,
@@ -474,6 +544,117 @@ void TestNodeCallbackAccess::roundTripRefusesWhenTheValidateUrlIsUnreachable() {
     QVERIFY2(has(r.body, "unreachable"), r.body.c_str());
     QVERIFY2(elapsed >= 2500 && elapsed < 4500, std::to_string(elapsed).c_str());
     qInfo("silent validate URL refused after %lld ms", static_cast<long long>(elapsed));
+}
+
+void TestNodeCallbackAccess::callsWithoutTheNodeSecretAreRefused_data() {
+    QTest::addColumn<QString>("query"); // after /NODE/publish; %S is the node's own secret
+    QTest::addRow("no secret") << QString();
+    QTest::addRow("empty secret") << QStringLiteral("?secret=");
+    QTest::addRow("wrong secret") << QStringLiteral("?secret=") + QString(64, QLatin1Char('0'));
+    QTest::addRow("another node's secret") << QStringLiteral("?secret=%O");
+    QTest::addRow("secret twice") << QStringLiteral("?secret=%S&secret=%S");
+    QTest::addRow("secret with a suffix") << QStringLiteral("?secret=%Sx");
+    QTest::addRow("secret in the body only") << QStringLiteral("#body");
+}
+
+// `curl -X POST 127.0.0.1:PORT/NODEID/publish -d app=live&name=x` by any local user was answered
+// like nginx's own call. Without the node's secret it is 401 JSON, before the core is asked.
+void TestNodeCallbackAccess::callsWithoutTheNodeSecretAreRefused() {
+    QFETCH(QString, query);
+    std::string edge;
+    const auto origin = createGroup("tok", {{"publish", "token"}}, &edge);
+    QVERIFY(!origin.empty() && !edge.empty());
+    const auto token = publishToken("tok", "s1");
+    QVERIFY(!token.empty());
+    auto q = query.toStdString();
+    std::string payload = form("publish", "s1", "&token=" + token);
+    if (q == "#body") {
+        payload += "&secret=" + secrets_->secretFor(origin);
+        q.clear();
+    }
+    const std::vector<std::pair<std::string, std::string>> marks = {
+        {"%S", secrets_->secretFor(origin)}, {"%O", secrets_->secretFor(edge)}};
+    for (const auto& [mark, value] : marks)
+        for (auto at = q.find(mark); at != std::string::npos; at = q.find(mark))
+            q.replace(at, mark.size(), value);
+    const auto seq = lastSequence();
+    for (const char* call : {"publish", "play", "done"}) {
+        const auto r = rawCallback("/" + origin + "/" + call + q, payload);
+        QCOMPARE(r.status, 401);
+        QCOMPARE(r.contentType, std::string("application/json"));
+        QVERIFY2(has(body(r).value("errorMessage", ""), "secret"), r.body.c_str());
+        // The answer never echoes what was presented.
+        QVERIFY(!has(r.body, secrets_->secretFor(origin)) && !has(r.body, origin));
+    }
+    QCOMPARE(lastSequence(), seq);
+    // The same call with the secret is answered as before: the token lets it publish.
+    const auto r = callback(origin, "publish", form("publish", "s1", "&token=" + token));
+    QVERIFY2(r.status == 200, r.body.c_str());
+}
+
+// Refusals of strangers are no node events: a flood of them neither adds events nor pushes the
+// node's real ones out of the ring. (A refused publish of a real node does add an Access event.)
+void TestNodeCallbackAccess::refusedStrangersLeaveNoEvents() {
+    const auto origin = createGroup("tok", {{"publish", "token"}});
+    QVERIFY(!origin.empty());
+    auto seq = lastSequence();
+    QCOMPARE(callback(origin, "publish", form("publish", "real")).status, 403);
+    const auto real = accessEventsAfter(seq);
+    QCOMPARE(real.size(), std::size_t{1});
+    seq = lastSequence();
+    for (int i = 0; i < 5000; ++i)
+        QCOMPARE(
+            rawCallback("/" + origin + "/publish", form("publish", "x" + std::to_string(i))).status,
+            401);
+    QCOMPARE(lastSequence(), seq);
+    const auto all = f_->core().eventsSince(0);
+    QVERIFY(std::any_of(all.begin(), all.end(),
+                        [&](const auto& e) { return e.sequence == real[0].sequence; }));
+}
+
+// Over the real endpoint: node A's publish waits on a validate URL that does not answer; node
+// B's callback is answered meanwhile (the decision runs on a pool, not on the one I/O thread).
+void TestNodeCallbackAccess::slowValidateUrlDoesNotHoldUpOtherNodes() {
+    HoldingListener validate;
+    QVERIFY(validate.port() > 0);
+    const auto slowOrigin = createGroup(
+        "rt", {{"publish", "roundtrip"},
+               {"validateUrl", "http://127.0.0.1:" + std::to_string(validate.port()) + "/v"}});
+    const auto fastOrigin = createGroup("open", nullptr);
+    QVERIFY(!slowOrigin.empty() && !fastOrigin.empty());
+    sy::api::NodeCallbackServer server;
+    server.useSecrets(secrets_);
+    server.attach(&f_->core());
+    QVERIFY(server.start().ok());
+    const auto url = [&](const std::string& node) {
+        return server.baseUrl() + "/" + node + "/publish?secret=" + secrets_->secretFor(node);
+    };
+    sy::nodes::HttpTimeouts timeouts;
+    timeouts.total = std::chrono::milliseconds(10000);
+    auto slow = std::async(std::launch::async, [&] {
+        return sy::nodes::postHttp(url(slowOrigin),
+                                   form("publish", "s1", "&username=alice&password=secret"),
+                                   "application/x-www-form-urlencoded", timeouts);
+    });
+    QVERIFY2(validate.waitForCall(std::chrono::seconds(10)), "the validate URL was never called");
+    const auto fast = sy::nodes::postHttp(url(fastOrigin), form("publish", "s2"),
+                                          "application/x-www-form-urlencoded", timeouts);
+    const bool slowStillPending =
+        slow.wait_for(std::chrono::seconds(0)) != std::future_status::ready;
+    validate.release();
+    QVERIFY2(fast.ok(), fast ? "" : fast.error().message.c_str());
+    QCOMPARE(fast->status, 200);
+    QVERIFY2(slowStillPending, "node B was answered only after node A's validate call ended");
+    const auto slowAnswer = slow.get();
+    QVERIFY(slowAnswer.ok());
+    QCOMPARE(slowAnswer->status, 403); // the validate URL never answered
+    // And over the wire too, a call without the secret is 401.
+    const auto stranger =
+        sy::nodes::postHttp(server.baseUrl() + "/" + fastOrigin + "/publish", form("publish", "s3"),
+                            "application/x-www-form-urlencoded", timeouts);
+    QVERIFY(stranger.ok());
+    QCOMPARE(stranger->status, 401);
+    server.stop();
 }
 
 QTEST_GUILESS_MAIN(TestNodeCallbackAccess)

@@ -7,6 +7,7 @@
 // the media, only at the request.
 
 #include "core/api/clusterhost.h"
+#include "core/auth/nodesecret.h"
 #include "core/model/nodegroupcodec.h"
 #include "core/nodes/loopbackhttpclient.h"
 
@@ -65,9 +66,12 @@ std::string body(const std::string& call, const std::string& token) {
            call + "&name=cam1&type=live" + (token.empty() ? "" : "&token=" + token);
 }
 
-Figures overHttp(const std::string& base, const std::string& nodeId, const std::string& call,
-                 const std::string& token, int& refused) {
-    const std::string url = base + "/" + nodeId + "/" + call;
+// The node's secret rides in the query, as in the URLs nginx is given.
+Figures overHttp(const std::string& base, const auth::NodeSecrets& secrets,
+                 const std::string& nodeId, const std::string& call, const std::string& token,
+                 int& refused) {
+    const std::string url =
+        base + "/" + nodeId + "/" + call + "?secret=" + secrets.secretFor(nodeId);
     const std::string form = body(call, token);
     std::vector<double> us;
     us.reserve(kRounds);
@@ -137,15 +141,22 @@ int main() {
     const std::string playToken = (*host)->core().internalStreamToken(
         "guarded", "live/cam1", auth::StreamAction::Play, "bench");
     const std::string base = (*host)->callbackBaseUrl();
+    // The host's own master key, so these are the secrets its nodes carry.
+    const auto secrets = auth::NodeSecrets::open(dir / "node-secrets");
+    if (!secrets) {
+        std::printf("node secrets: %s\n", secrets.error().message.c_str());
+        return 1;
+    }
 
     std::printf("bench_nodecallbacks (%s build): %d POSTs per case to the core's loopback "
                 "callback endpoint, after %d warm-up\n",
                 SWITCHYARD_BUILD_TYPE, kRounds, kWarmup);
     int refused = 0;
-    const auto openPublish = overHttp(base, openNode, "publish", "", refused);
-    const auto tokenPublish = overHttp(base, guardedNode, "publish", publishToken, refused);
-    const auto openPlay = overHttp(base, openNode, "play", "", refused);
-    const auto tokenPlay = overHttp(base, guardedNode, "play", playToken, refused);
+    const auto openPublish = overHttp(base, **secrets, openNode, "publish", "", refused);
+    const auto tokenPublish =
+        overHttp(base, **secrets, guardedNode, "publish", publishToken, refused);
+    const auto openPlay = overHttp(base, **secrets, openNode, "play", "", refused);
+    const auto tokenPlay = overHttp(base, **secrets, guardedNode, "play", playToken, refused);
     const auto inOpen = inProcess(**host, openNode, "publish", "");
     const auto inToken = inProcess(**host, guardedNode, "publish", publishToken);
     const auto row = [](const char* what, const Figures& f, const Figures& baseline) {

@@ -6,6 +6,7 @@
 #include "core/api/nodecallbackserver.h"
 #include "core/engine/controlcore.h"
 #include "core/model/nodegroupcodec.h"
+#include "core/nodes/loopbackhttpclient.h"
 #include "core/providers/localprovider.h"
 #include "tests/support/ffmpegprocess.h"
 
@@ -14,6 +15,8 @@
 #include <QTest>
 
 #include <csignal>
+#include <fstream>
+#include <iterator>
 #include <set>
 
 using namespace sy;
@@ -68,6 +71,7 @@ private slots:
     void orphanNodesAreStoppedAfterRestart();
     void edgeFindsAStreamOnAnyOriginThroughRedirect();
     void viewersPlayThroughARelay();
+    void strangersCannotActAsTheNodes();
 
 private:
     std::unique_ptr<engine::ControlCore> open();
@@ -120,6 +124,8 @@ std::unique_ptr<engine::ControlCore> TestLocalCluster::open() {
     if (!local)
         qFatal("LOCAL provider: %s", local.error().message.c_str());
     local_ = std::move(local).value();
+    // The provider's master key (in the data directory, so a restarted core derives the same).
+    callbacks_->useSecrets(local_->nodeSecrets());
     engine::CoreOptions o;
     o.dataDir = dir_->path().toStdString();
     o.tick = std::chrono::milliseconds(100);
@@ -329,6 +335,56 @@ void TestLocalCluster::restartReadoptsRunningNodes() {
     QVERIFY(viewer.isRunning());
 }
 
+// Any local user can reach the callback endpoint and the nodes' HTTP ports. With a stream live on
+// the origin: a stranger's on_publish / on_play (no node secret) is 401 and leaves no event, and
+// the nodes' /stat and /control refuse a stranger, so the publisher is not dropped; the nodes'
+// own callbacks (the publish and the edge's play redirect) keep working.
+void TestLocalCluster::strangersCannotActAsTheNodes() {
+    QVERIFY(core_->createNodeGroup(config(1, 1)).get().ok());
+    QTRY_COMPARE_WITH_TIMEOUT(inService("edge"), 1, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(inService("origin"), 1, 20000);
+    FfmpegProcess publisher;
+    startPublisher(publisher);
+    engine::ControlCore::Selection where =
+        core_->selectSubscribe("lab", {"live/cam1", {}, false, 1});
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (where = core_->selectSubscribe("lab", {"live/cam1", {}, false, 1})).ok(), 20000);
+    const auto origin = nodes("origin").front();
+    const auto seq = core_->eventsSince(0).empty() ? 0 : core_->eventsSince(0).back().sequence;
+    for (const char* call : {"publish", "play", "done"}) {
+        const auto r =
+            nodes::postHttp(callbacks_->baseUrl() + "/" + origin.nodeId + "/" + call,
+                            "app=live&name=cam1&addr=127.0.0.1&call=" + std::string(call),
+                            "application/x-www-form-urlencoded");
+        QVERIFY(r.ok());
+        QCOMPARE(r->status, 401);
+    }
+    for (const auto& e : core_->eventsSince(seq))
+        QVERIFY2(e.kind != engine::EventKind::Access, e.message.c_str());
+    for (const char* target : {"/stat", "/control/drop/publisher?app=live&name=cam1"}) {
+        const auto r = nodes::LoopbackHttpClient::get(origin.endpoint.httpPort, target);
+        QVERIFY(r.ok());
+        QCOMPARE(r->status, 401);
+    }
+    // The secret is in the node's 0600 config and in no process's arguments.
+    const auto secret = local_->nodeSecrets()->secretFor(origin.nodeId);
+    const auto conf = dir_->filePath(QStringLiteral("nodes/%1/conf/nginx.conf")
+                                         .arg(QString::fromStdString(origin.nodeId)))
+                          .toStdString();
+    QCOMPARE(std::filesystem::status(conf).permissions() & std::filesystem::perms::all,
+             std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        std::ifstream cmd(entry.path() / "cmdline", std::ios::binary);
+        const std::string args((std::istreambuf_iterator<char>(cmd)), {});
+        QVERIFY2(args.find(secret) == std::string::npos, entry.path().c_str());
+    }
+    // The publisher was not dropped, and a viewer still gets the stream through the edge.
+    FfmpegProcess viewer;
+    viewer.startViewer(url(where->front()));
+    QTRY_VERIFY_WITH_TIMEOUT(viewer.frames() > 10, 30000);
+    QVERIFY(publisher.isRunning());
+}
+
 void TestLocalCluster::orphanNodesAreStoppedAfterRestart() {
     // A node no journal knows, as a core that died between spawning a node and journalling it
     // would leave behind.
@@ -344,6 +400,7 @@ void TestLocalCluster::orphanNodesAreStoppedAfterRestart() {
     spec.rtmpPort = (*lease)[0];
     spec.httpPort = (*lease)[1];
     spec.prefixDir = dir_->filePath(QStringLiteral("nodes/strayNode01")).toStdString();
+    spec.secret = local_->nodeSecrets()->secretFor(spec.nodeId);
     nodes::NginxRtmpDriver stray(*nginx, *config, spec);
     QVERIFY(stray.start().ok());
     const pid_t pid = stray.pid();

@@ -29,6 +29,7 @@ NodeSpec originSpec(const std::filesystem::path& prefix) {
     s.httpPort = 19351;
     s.callbackBaseUrl = "http://127.0.0.1:5080/nodes/callback/";
     s.prefixDir = prefix;
+    s.secret = "NodeSecret0123456789abcdef0123456789";
     return s;
 }
 

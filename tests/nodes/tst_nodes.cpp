@@ -9,6 +9,10 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
+#include <fstream>
+#include <functional>
+#include <iterator>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -55,6 +59,7 @@ private:
         s.httpPort = lease[1];
         s.parentRtmpPorts = std::move(parents);
         s.prefixDir = dir_->filePath(QString::fromStdString(id)).toStdString();
+        s.secret = secretOf(id);
         return s;
     }
 
@@ -67,6 +72,11 @@ private:
                                                    specFor(kind, id, *lease, std::move(parents)));
         d->holdPorts(std::move(lease).value());
         return d;
+    }
+
+    static std::string secretOf(const std::string& id) {
+        return "NodeSecret0123456789abcdef0123456789" +
+               std::to_string(std::hash<std::string>{}(id));
     }
 
     static bool hasPublisher(NginxRtmpDriver& node, const char* stream) {
@@ -146,7 +156,8 @@ private slots:
             "load_module @RTMP_MODULE@;\nbogus_directive on;\nevents {}\n"
             "rtmp { server { listen 127.0.0.1:@RTMP_PORT@;\n#@BEGIN_APPLICATION@\n"
             "application @APP@ { live on; }\n#@END_APPLICATION@\n} }\n"
-            "http { server { listen 127.0.0.1:@HTTP_PORT@; } }\n");
+            "http { server { listen 127.0.0.1:@HTTP_PORT@;\nlocation /stat {\n@CORE_ONLY@\n"
+            "rtmp_stat all; } } }\n");
         SY_VERIFY_OK(bad);
         const auto lease = ports_.lease(2);
         SY_VERIFY_OK(lease);
@@ -219,6 +230,70 @@ private slots:
         const auto* relayed = e->stat.find("live", "cam1");
         QVERIFY(relayed && relayed->hasSource && !relayed->hasPublisher);
         QCOMPARE(relayed->upstream, "127.0.0.1:" + std::to_string(originPort) + "/live");
+    }
+
+    // Every local user shares 127.0.0.1: /stat and /control answer only requests that carry the
+    // node's secret, which the driver sends (its fetchStat and drops work, a stranger's do not).
+    void statAndControlAnswerOnlyTheCore_data() {
+        QTest::addColumn<std::string>("target");
+        QTest::addRow("stat") << std::string("/stat");
+        QTest::addRow("drop a publisher")
+            << std::string("/control/drop/publisher?app=live&name=cam1");
+        QTest::addRow("drop viewers") << std::string("/control/drop/subscriber?app=live&name=cam1");
+        QTest::addRow("redirect") << std::string(
+            "/control/redirect/subscriber?app=live&name=cam1&newname=other");
+    }
+    void statAndControlAnswerOnlyTheCore() {
+        QFETCH(std::string, target);
+        if (!origin_ || !publisher_.isRunning())
+            QSKIP("needs the chain of originAndEdgeCarryAStream");
+        const int port = origin_->spec().httpPort;
+        const auto secret = origin_->spec().secret;
+        for (const std::string& wrong :
+             {std::string(), std::string(secret.size(), 'x'), secret + "x", secretOf("other")}) {
+            const auto r = LoopbackHttpClient::get(port, target, {},
+                                                   LoopbackHttpClient::kDefaultMaxResponse, wrong);
+            SY_VERIFY_OK(r);
+            QCOMPARE(r->status, 401);
+        }
+        // Nothing was dropped: the publisher is still live on the origin.
+        QVERIFY(hasPublisher(*origin_, "cam1"));
+        if (target == "/stat") {
+            const auto r = LoopbackHttpClient::get(port, target, {},
+                                                   LoopbackHttpClient::kDefaultMaxResponse, secret);
+            SY_VERIFY_OK(r);
+            QCOMPARE(r->status, 200);
+        }
+        SY_VERIFY_OK(origin_->fetchStat());
+    }
+
+    // The config carries the secret, so the node's directory is 0700 and the file 0600; nginx's
+    // command line (what `ps` shows every user) never does.
+    void secretStaysInThePrivateConfig() {
+        if (!origin_ || !origin_->isRunning())
+            QSKIP("needs the chain of originAndEdgeCarryAStream");
+        const auto spec = origin_->spec();
+        namespace fs = std::filesystem;
+        QCOMPARE(fs::status(spec.prefixDir).permissions() & fs::perms::all, fs::perms::owner_all);
+        const auto conf = spec.prefixDir / "conf" / "nginx.conf";
+        QCOMPARE(fs::status(conf).permissions() & fs::perms::all,
+                 fs::perms::owner_read | fs::perms::owner_write);
+        std::ifstream in(conf);
+        const std::string text((std::istreambuf_iterator<char>(in)), {});
+        QVERIFY(contains(text, spec.secret));
+        const auto stat = origin_->fetchStat();
+        SY_VERIFY_OK(stat);
+        QVERIFY(!NginxProcess::commandLine(origin_->pid()).empty());
+        QVERIFY(!NginxProcess::commandLine(static_cast<pid_t>(stat->workerPid)).empty());
+        int read = 0;
+        for (const auto& entry : fs::directory_iterator("/proc")) {
+            std::ifstream cmd(entry.path() / "cmdline", std::ios::binary);
+            const std::string args((std::istreambuf_iterator<char>(cmd)), {});
+            read += !args.empty();
+            QVERIFY2(!contains(args, spec.secret), entry.path().c_str());
+            QVERIFY2(!contains(args, secretOf("edge-1")), entry.path().c_str());
+        }
+        QVERIFY(read > 2);
     }
 
     void bandwidthShowsAndControlAnswers() {

@@ -28,6 +28,8 @@ Q_DECLARE_METATYPE(sy::nodes::NodeSpec)
 
 namespace {
 
+const std::string kSecret = "NodeSecret0123456789abcdef0123456789";
+
 NodeSpec originSpec(const std::filesystem::path& prefix) {
     NodeSpec s;
     s.nodeId = "origin-1";
@@ -35,6 +37,7 @@ NodeSpec originSpec(const std::filesystem::path& prefix) {
     s.rtmpPort = 19350;
     s.httpPort = 19351;
     s.prefixDir = prefix;
+    s.secret = kSecret;
     return s;
 }
 
@@ -241,14 +244,30 @@ private slots:
         spec.applications = {"live", "vod.2"};
         const auto text = defaultTemplate().render(spec, kModule);
         SY_VERIFY_OK(text);
-        for (const char* line :
-             {"pull rtmp://127.0.0.1:19350/live flashVer=ngx-relay;",
-              "pull rtmp://127.0.0.1:19360/live flashVer=ngx-relay;",
-              "pull rtmp://127.0.0.1:19350/vod.2 flashVer=ngx-relay;", "deny publish all;",
-              "on_play http://127.0.0.1:5080/nodes/callback/edge-1/play;",
-              "on_publish http://127.0.0.1:5080/nodes/callback/edge-1/publish;",
-              "on_done http://127.0.0.1:5080/nodes/callback/edge-1/done;", "application vod.2 {"})
-            QVERIFY2(contains(*text, line), line);
+        const std::string query = "?secret=" + kSecret + ";";
+        for (const std::string& line : std::vector<std::string>{
+                 "pull rtmp://127.0.0.1:19350/live flashVer=ngx-relay;",
+                 "pull rtmp://127.0.0.1:19360/live flashVer=ngx-relay;",
+                 "pull rtmp://127.0.0.1:19350/vod.2 flashVer=ngx-relay;", "deny publish all;",
+                 "on_play http://127.0.0.1:5080/nodes/callback/edge-1/play" + query,
+                 "on_publish http://127.0.0.1:5080/nodes/callback/edge-1/publish" + query,
+                 "on_done http://127.0.0.1:5080/nodes/callback/edge-1/done" + query,
+                 "application vod.2 {"})
+            QVERIFY2(contains(*text, line), line.c_str());
+    }
+
+    // /stat and /control refuse (401) a request without the node's secret header: nginx checks
+    // it before rtmp_stat / rtmp_control run.
+    void statAndControlRequireTheSecret() {
+        const auto text = defaultTemplate().render(originSpec("/srv/n/origin-1"), kModule);
+        SY_VERIFY_OK(text);
+        const std::string guard = "            if ($http_x_switchyard_node_secret != \"" + kSecret +
+                                  "\") {\n                return 401;\n            }\n";
+        QVERIFY2(contains(*text, "location /stat {\n" + guard + "            rtmp_stat all;"),
+                 text->c_str());
+        QVERIFY2(contains(*text, "location /control {\n" + guard + "            rtmp_control all;"),
+                 text->c_str());
+        QCOMPARE(std::string(kNodeSecretHeader), std::string("X-Switchyard-Node-Secret"));
     }
 
     void invalidSpecsAreRefused_data() {
@@ -290,6 +309,14 @@ private slots:
             << with([](NodeSpec& s) { s.prefixDir = "rel/dir"; }) << "prefixDir";
         QTest::addRow("prefix with space")
             << with([](NodeSpec& s) { s.prefixDir = "/srv/a b"; }) << "prefixDir";
+        QTest::addRow("no secret") << with([](NodeSpec& s) { s.secret.clear(); }) << "secret";
+        QTest::addRow("short secret")
+            << with([](NodeSpec& s) { s.secret = "0123456789abcdef"; }) << "secret";
+        QTest::addRow("secret closing the if")
+            << with([](NodeSpec& s) { s.secret = kSecret + "\") { return 200; } if (\""; })
+            << "secret";
+        QTest::addRow("secret with a variable")
+            << with([](NodeSpec& s) { s.secret = kSecret + "$host"; }) << "secret";
     }
     void invalidSpecsAreRefused() {
         QFETCH(NodeSpec, spec);
@@ -309,8 +336,14 @@ private slots:
 
     void badTemplatesAreRefused() {
         QVERIFY(!NginxConfigTemplate::fromText("no markers here"));
-        auto t = NginxConfigTemplate::fromText(
-            "a @RTMP_PORT@\n#@BEGIN_APPLICATION@\n@APP@ @MYSTERY@\n#@END_APPLICATION@\n");
+        // A template that leaves /stat and /control open is refused.
+        const auto open = NginxConfigTemplate::fromText(
+            "a @RTMP_PORT@\n#@BEGIN_APPLICATION@\n@APP@\n#@END_APPLICATION@\n");
+        QVERIFY(!open);
+        QVERIFY2(contains(open.error().message, "@CORE_ONLY@"), open.error().message.c_str());
+        auto t =
+            NginxConfigTemplate::fromText("a @RTMP_PORT@ @CORE_ONLY@\n#@BEGIN_APPLICATION@\n@APP@ "
+                                          "@MYSTERY@\n#@END_APPLICATION@\n");
         SY_VERIFY_OK(t);
         const auto text = t->render(originSpec("/srv/n/o"), kModule);
         QVERIFY(!text);

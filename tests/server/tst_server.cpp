@@ -48,6 +48,7 @@ private slots:
     void badOptionsAreRefused_data();
     void badOptionsAreRefused();
     void busyPortIsReported();
+    void connectionsPerAddressAreCapped();
     void demoRunsASimulatedNodeGroup();
     void servesHttpsWithAGeneratedFirstAdmin();
     void secondServerOnTheSameDataDirIsRefused();
@@ -205,6 +206,9 @@ void TestServer::badOptionsAreRefused_data() {
     QTest::addRow("trusted proxy not an address")
         << QStringList{QStringLiteral("--trusted-proxy"), QStringLiteral("proxy.example")}
         << "trusted proxy 'proxy.example' is not an IP address";
+    QTest::addRow("negative connections per address")
+        << QStringList{QStringLiteral("--max-connections-per-address"), QStringLiteral("-1")}
+        << "--max-connections-per-address: 0 to 100000";
     QTest::addRow("unknown option")
         << QStringList{QStringLiteral("--frobnicate")} << "unknown option '--frobnicate'";
 }
@@ -218,6 +222,25 @@ void TestServer::badOptionsAreRefused() {
     QCOMPARE(proc.exitCode(), 2);
     const QString err = QString::fromUtf8(proc.readAllStandardError());
     QVERIFY2(err.contains(message), qPrintable(err));
+}
+
+// --max-connections-per-address reaches the listener: with 1, a second open connection from
+// 127.0.0.1 gets 429 while the first stays open.
+void TestServer::connectionsPerAddressAreCapped() {
+    QTemporaryDir dir;
+    ServerProcess server(ServerLaunch{
+        dir.path(), 0, {QStringLiteral("--max-connections-per-address"), QStringLiteral("1")}});
+    const quint16 port = server.waitForPort();
+    QVERIFY(port != 0);
+    const int held = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    QCOMPARE(::connect(held, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    QTRY_COMPARE(sy::test::httpGet(port, "/as/v1/admin/healthz").status, 429);
+    ::close(held);
+    QTRY_COMPARE(sy::test::httpGet(port, "/as/v1/admin/healthz").status, 200);
 }
 
 void TestServer::busyPortIsReported() {
