@@ -166,7 +166,7 @@ int main() {
     create.target = "/as/v1/admin/nodegroup";
     create.body = groupJson();
     create.headers["Authorization"] = "Bearer " + jwt->issue("bench", auth::Role::Admin);
-    if (const auto r = service.handle(create); r.status != 201) {
+    if (const auto r = service.handle(create); r.status != 200) {
         std::printf("bench_api: cannot create the group: %s\n", r.body.c_str());
         return 1;
     }
