@@ -23,7 +23,7 @@ Json locationsJson(const std::vector<model::StreamLocation>& locations) {
 
 // The stream-list 404 of SM 2.0 says {"error"}; ours says both, so every client finds its key.
 HttpResponse streamNotFound(std::string message) {
-    return HttpResponse::json(404, {{"errorMessage", message}, {"error", message}});
+    return HttpResponse::error(404, std::move(message));
 }
 
 HttpResponse listStreams(ApiContext& ctx, const ApiRequest& r) {
