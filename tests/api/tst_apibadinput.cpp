@@ -7,6 +7,7 @@
 
 #include "core/auth/base64.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace apitest;
@@ -54,6 +55,7 @@ private slots:
     void nestingLimitOnANodeGroup();
     void numberOverflowNamesTheField_data();
     void numberOverflowNamesTheField();
+    void wrongTypesOverAStoredTargetAre400();
 
 private:
     std::vector<Row> rows() const;
@@ -380,6 +382,23 @@ void TestApiBadInput::numberOverflowNamesTheField() {
     QVERIFY2(message.find("number overflow") != std::string::npos, message.c_str());
     QVERIFY2(message.find(mentions.toStdString()) != std::string::npos, message.c_str());
     QCOMPARE_JSON(f_->storeContents(), before);
+}
+
+// A PUT over an existing storage target reads the body's kind to keep stored secrets: a kind
+// that is not a string made that read throw (500).
+void TestApiBadInput::wrongTypesOverAStoredTargetAre400() {
+    QTemporaryDir dir;
+    const auto created =
+        f_->as("admin", "PUT", "/as/v1/storage/t1",
+               Json{{"kind", "folder"}, {"settings", {{"path", dir.path().toStdString()}}}}.dump());
+    QVERIFY2(created.status == 200, created.body.c_str());
+    for (const char* doc : {R"({"kind": 5, "settings": {"path": "/tmp"}})",
+                            R"({"kind": "folder", "settings": {"path": 7}})",
+                            R"({"kind": "folder", "settings": [1]})"}) {
+        const auto r = f_->as("admin", "PUT", "/as/v1/storage/t1", doc);
+        QVERIFY2(r.status == 400, (std::string(doc) + " -> " + r.body).c_str());
+    }
+    QCOMPARE(f_->as("admin", "DELETE", "/as/v1/storage/t1").status, 200);
 }
 
 QTEST_GUILESS_MAIN(TestApiBadInput)
