@@ -9,6 +9,7 @@
 
 #include "core/api/httpserver.h"
 #include "core/api/router.h"
+#include "core/store/statestore.h"
 
 #include <QTest>
 
@@ -60,6 +61,7 @@ private slots:
     void wrongMethodStillAnswers405WithAllow();
     void provisionKeyedByStreamGuid();
     void provisionKeyedByStreamGuidSentChunked();
+    void provisionKeyedByStreamGuidKeepsSecretsOnPut();
     void errorsCarryErrorAndErrorMessage_data();
     void errorsCarryErrorAndErrorMessage();
 
@@ -272,6 +274,39 @@ const std::vector<ErrorRow>& errorRows() {
 }
 
 } // namespace
+
+// A GET shows secrets masked; sending that back keyed by streamGuid keeps the stored secret, as
+// it does for a provisionGuid.
+void TestRed5Clients::provisionKeyedByStreamGuidKeepsSecretsOnPut() {
+    const Json doc = {{"streamGuid", "live/cam9"},
+                      {"messageType", "ProvisionCommand"},
+                      {"streams",
+                       {{{"streamGuid", "live/cam9"},
+                         {"abrLevel", 0},
+                         {"camParams",
+                          {{"properties",
+                            {{"type", "rtsp"},
+                             {"rtspUri", "rtsp://10.0.0.5/s"},
+                             {"password", "cam-secret-9"}}}}}}}}};
+    const auto created = f_->as("operator", "POST", "/as/v1/streams/provision/ng1", doc.dump());
+    QVERIFY2(created.status == 201, created.body.c_str());
+    auto sealed = [this] {
+        const auto stored = f_->core().store().getProvision("ng1", "live/cam9");
+        return stored ? stored->doc["streams"][0]["camParams"]["properties"]["password"]
+                            .get<std::string>()
+                      : std::string();
+    };
+    const std::string before = sealed();
+    QVERIFY(!before.empty() && before != "cam-secret-9");
+    auto shown = body(f_->as("viewer", "GET", "/as/v1/streams/provision/ng1/live/cam9"));
+    QCOMPARE_JSON(shown["streams"][0]["camParams"]["properties"]["password"], Json("••••"));
+    shown.erase("provisionGuid"); // as the testbed sends it
+    const auto put =
+        f_->as("operator", "PUT", "/as/v1/streams/provision/ng1", Json::array({shown}).dump());
+    QVERIFY2(put.status == 200, put.body.c_str());
+    // The stored (sealed) secret itself, not a fresh seal of the mask.
+    QCOMPARE(sealed(), before);
+}
 
 void TestRed5Clients::errorsCarryErrorAndErrorMessage_data() {
     QTest::addColumn<int>("index");
