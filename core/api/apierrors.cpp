@@ -33,14 +33,11 @@ HttpResponse problemsResponse(std::string_view what, const model::Problems& prob
     message += problems.size() == 1 ? " has 1 problem:\n"
                                     : " has " + std::to_string(problems.size()) + " problems:\n";
     message += model::describe(problems);
-    auto res = HttpResponse::error(status, std::move(message));
     // The problems as data too, for clients that show them next to form fields.
-    auto body = nlohmann::json::parse(res.body);
-    body["problems"] = nlohmann::json::array();
+    auto list = nlohmann::json::array();
     for (const auto& p : problems)
-        body["problems"].push_back({{"path", p.path}, {"message", p.message}});
-    res.body = body.dump();
-    return res;
+        list.push_back({{"path", p.path}, {"message", p.message}});
+    return HttpResponse::error(status, std::move(message), {{"problems", std::move(list)}});
 }
 
 QueryReader::QueryReader(const HttpRequest& request)

@@ -36,8 +36,11 @@ HttpResponse HttpResponse::json(int status, const nlohmann::json& body) {
     return r;
 }
 
-HttpResponse HttpResponse::error(int status, std::string message) {
-    return json(status, {{"errorMessage", std::move(message)}});
+HttpResponse HttpResponse::error(int status, std::string message, nlohmann::json extra) {
+    nlohmann::json body = {{"errorMessage", message}, {"error", std::move(message)}};
+    if (extra.is_object())
+        body.update(extra);
+    return json(status, body);
 }
 
 std::string urlDecode(std::string_view s) {

@@ -57,8 +57,11 @@ struct HttpResponse {
     std::function<void(std::shared_ptr<ResponseStream>)> stream;
 
     static HttpResponse json(int status, const nlohmann::json& body);
-    // Every API error has this shape: {"errorMessage": "..."} (reference §1).
-    static HttpResponse error(int status, std::string message);
+    // Every API error has this shape: {"errorMessage": "...", "error": "..."}, the same message
+    // twice: Red5's mobile SDKs read errorMessage (reference §1), its newest TypeScript client
+    // reads error first (§9.6). `extra` adds members (an object), e.g. "problems".
+    static HttpResponse error(int status, std::string message,
+                              nlohmann::json extra = nlohmann::json::object());
 };
 
 // Decodes %XX and '+' in a query component; nullopt-free: invalid escapes are kept as sent.

@@ -15,8 +15,10 @@ namespace {
 
 using Json = nlohmann::json;
 
+// 200, not 201: Red5's node-group installer scripts compare the status with exactly 200, retry
+// on anything else and then fail on the 409 of their own retry (reference §9.1).
 HttpResponse created() {
-    return HttpResponse::json(201, {{"result", "CREATED"}});
+    return HttpResponse::json(200, {{"result", "CREATED"}});
 }
 
 HttpResponse ok() {
@@ -275,7 +277,7 @@ void addNodeGroupRoutes(ApiContext& ctx, const RouteSink& add) {
          {},
          "NodeGroupConfig",
          "Created",
-         201,
+         200,
          [&ctx](const ApiRequest& r) {
              return createGroup(ctx, r);
          }});

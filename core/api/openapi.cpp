@@ -34,8 +34,9 @@ Json schemas() {
     Json s;
     s["Error"] = object(
         {{"errorMessage", str},
+         {"error", str}, // the same message: Red5's clients read one or the other
          {"problems", {{"type", "array"}, {"items", object({{"path", str}, {"message", str}})}}}},
-        {"errorMessage"});
+        {"errorMessage", "error"});
     s["Token"] = object({{"token", str}, {"role", str}, {"expiresAt", integer}}, {"token"});
     s["Created"] = object({{"result", str}});
     s["NameList"] = {{"type", "array"}, {"items", str}};

@@ -37,11 +37,14 @@ Result<ParsedProvisions, HttpResponse> provisionsFromRequest(ApiContext& ctx, co
         return unexpected(std::move(body).error());
     if (replacing) {
         auto keep = [&](Json& doc) {
-            if (!doc.is_object() || !doc.contains("provisionGuid") ||
-                !doc["provisionGuid"].is_string())
+            if (!doc.is_object())
                 return;
-            if (auto stored = ctx.core.store().getProvision(
-                    groupName(*g), doc["provisionGuid"].get<std::string>()))
+            // The guid as the decoder reads it: provisionGuid, else a top-level streamGuid.
+            const char* key = doc.contains("provisionGuid") ? "provisionGuid" : "streamGuid";
+            if (!doc.contains(key) || !doc[key].is_string())
+                return;
+            if (auto stored =
+                    ctx.core.store().getProvision(groupName(*g), doc[key].get<std::string>()))
                 doc = media::MediaManager::keepStoredSecrets(doc, stored->doc);
         };
         if (body->is_array())

@@ -46,16 +46,40 @@ bool Router::matches(const Route& r, const std::vector<std::string_view>& parts,
     return parts.size() == r.segments.size();
 }
 
+namespace {
+// How specific a segment is: a literal beats a {name}, which beats a final {name...}.
+int rank(const std::string& seg) {
+    if (seg.size() > 2 && seg.front() == '{' && seg.back() == '}')
+        return seg.ends_with("...}") ? 0 : 1;
+    return 2;
+}
+
+// Of two patterns that both match a path, the one whose first differing segment is more specific:
+// /streams/stream/healthz wins over /streams/stream/{ng} whatever the order they were added in.
+bool moreSpecific(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
+        if (const int ra = rank(a[i]), rb = rank(b[i]); ra != rb)
+            return ra > rb;
+    return false; // same shape: the first added wins
+}
+} // namespace
+
 Router::Match Router::match(std::string_view method, std::string_view path) const {
     const auto parts = segmentsOf(path);
     Match m;
+    const Route* best = nullptr;
+    PathParams params;
     for (const auto& r : routes_)
-        if (r.method == method && matches(r, parts, m.params)) {
-            m.handler = &r.handler;
-            m.pattern = &r.pattern;
-            return m;
+        if (r.method == method && matches(r, parts, params) &&
+            (!best || moreSpecific(r.segments, best->segments))) {
+            best = &r;
+            m.params = std::move(params);
         }
-    return {};
+    if (!best)
+        return {};
+    m.handler = &best->handler;
+    m.pattern = &best->pattern;
+    return m;
 }
 
 HttpResponse Router::dispatch(const HttpRequest& req) const {

@@ -2,6 +2,8 @@
 // The route table: method + path pattern → handler. Patterns are literal segments, `{name}` for
 // one segment, and a final `{name...}` for the rest of the path (stream and provision guids
 // contain '/', reference §1 rule 6). One table, so that later checks (roles) live in one place.
+// When several patterns of a method match, a literal segment beats a parameter at the first
+// segment where they differ, whatever the order of registration (reference §9.2).
 
 #include "core/api/http.h"
 

@@ -23,7 +23,7 @@ Json locationsJson(const std::vector<model::StreamLocation>& locations) {
 
 // The stream-list 404 of SM 2.0 says {"error"}; ours says both, so every client finds its key.
 HttpResponse streamNotFound(std::string message) {
-    return HttpResponse::json(404, {{"errorMessage", message}, {"error", message}});
+    return HttpResponse::error(404, std::move(message));
 }
 
 HttpResponse listStreams(ApiContext& ctx, const ApiRequest& r) {
@@ -180,6 +180,22 @@ void addStreamRoutes(ApiContext& ctx, const RouteSink& add) {
     publishQuery.push_back({"transcode", "boolean", "[transcoder, origin] (false)"});
     publishQuery.push_back({"restream", "boolean", "a restreamer publishes (false)"});
     publishQuery.push_back({"distribute", "boolean", "distribute a matching provision (true)"});
+    // Red5's HTML testbed lists the node groups here, without a token (reference §9.2).
+    add({"GET",
+         base + "/node-groups",
+         std::nullopt,
+         "streams",
+         "Names of the node groups",
+         {},
+         "",
+         "NameList",
+         200,
+         [&ctx](const ApiRequest&) {
+             auto names = Json::array();
+             for (const auto& [name, g] : ctx.core.snapshot()->groups)
+                 names.push_back(name);
+             return HttpResponse::json(200, names);
+         }});
     add({"GET",
          base + "/{ng}",
          std::nullopt,

@@ -1,5 +1,7 @@
 #include "core/auth/jwt.h"
 
+#include "core/model/jsontext.h"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -59,10 +61,10 @@ std::optional<std::int64_t> numericDate(const json& value) {
 }
 
 std::optional<json> parseObject(std::string_view text) {
-    json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (!value.is_object())
-        return std::nullopt; // covers parse errors too: they yield a "discarded" value
-    return value;
+    auto value = model::parseJsonText(text); // bounded depth: the header is read unsigned
+    if (!value || !value->is_object())
+        return std::nullopt;
+    return std::move(value).value();
 }
 
 std::string randomId() {

@@ -2,6 +2,7 @@
 
 #include "core/auth/base64.h"
 #include "core/auth/jwt.h" // kMaxTokenSize, splitToken, formatUtc
+#include "core/model/jsontext.h"
 
 #include <nlohmann/json.hpp>
 
@@ -140,7 +141,7 @@ std::optional<Error> checkHeader(std::string_view segment) {
     const auto text = base64UrlDecode(segment);
     if (!text)
         return Error{"malformed", "the token's header is not unpadded base64url"};
-    const json header = json::parse(*text, nullptr, /*allow_exceptions=*/false);
+    const json header = model::parseJsonOrNull(*text);
     if (!header.is_object())
         return Error{"malformed", "the token's header is not a JSON object"};
     const auto alg = stringMember(header, "alg");

@@ -3,6 +3,7 @@
 // restart path: nodes the journal says exist are found again, and orphans are stopped.
 
 #include "core/engine/coreimpl.h"
+#include "core/model/jsontext.h"
 
 #include <boost/asio/post.hpp>
 
@@ -182,7 +183,7 @@ Result<void> ControlCore::Impl::adoptFromJournal() {
                 if (auto cap = model::capabilityFromString(c.get<std::string>()))
                     n.spec.capabilities.push_back(*cap);
             if (intent->state == store::IntentState::Done) {
-                const auto e = nlohmann::json::parse(intent->detail, nullptr, false);
+                const auto e = model::parseJsonOrNull(intent->detail);
                 if (e.is_object()) {
                     n.view.endpoint.address = e.value("address", "");
                     n.view.endpoint.rtmpPort = e.value("rtmpPort", std::uint16_t{0});

@@ -1,5 +1,6 @@
 #include "core/engine/streamgate.h"
 
+#include "core/model/jsontext.h"
 #include "core/nodes/loopbackhttpclient.h"
 #include "core/util/strings.h"
 
@@ -151,7 +152,7 @@ GateDecision StreamGate::checkRoundTrip(const model::NodeGroupConfig& group,
         return deny("validate URL unreachable: " + answer.error().message);
     if (answer->status < 200 || answer->status > 299)
         return deny("validate URL answered HTTP " + std::to_string(answer->status) + " for " + who);
-    const auto parsed = nlohmann::json::parse(answer->body, nullptr, false);
+    const auto parsed = model::parseJsonOrNull(answer->body);
     const auto result = parsed.is_object() ? parsed.find("result") : parsed.end();
     if (!parsed.is_object() || result == parsed.end() || !result->is_boolean() ||
         !result->get<bool>())

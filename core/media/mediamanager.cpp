@@ -1337,7 +1337,9 @@ static Json withStoredSecrets(store::MediaStore& store, Json doc) {
     auto existing = store.getTarget(doc["name"].get<std::string>());
     if (!existing || !existing->doc.is_object())
         return doc;
-    const auto kind = doc.value("kind", std::string());
+    const auto named = doc.find("kind"); // the body's: value() would throw on a number (500)
+    const auto kind =
+        named != doc.end() && named->is_string() ? named->get<std::string>() : std::string();
     const auto& old = existing->doc.value("settings", Json::object());
     if (!old.is_object() || existing->doc.value("kind", std::string()) != kind)
         return doc;

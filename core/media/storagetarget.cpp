@@ -1,6 +1,7 @@
 #include "core/media/storagetarget.h"
 
 #include "core/media/childprocess.h"
+#include "core/model/jsontext.h"
 #include "core/util/strings.h"
 
 #include <openssl/evp.h>
@@ -569,8 +570,8 @@ public:
         auto r = rclone({"lsjson", "--hash", "--stat", remotePath(key)}, kMetaTimeout);
         if (!r)
             return unexpected(failure(r.error(), "stat of " + key));
-        auto j = nlohmann::json::parse(*r, nullptr, false);
-        if (j.is_discarded() || !j.is_object())
+        auto j = model::parseJsonOrNull(*r);
+        if (!j.is_object())
             return fail(kStorage,
                         kindLabel(config_) + ": rclone gave an unreadable stat of " + key);
         // A missing object "stats" as a directory (object stores have no real directories).
@@ -592,8 +593,8 @@ public:
                         kListTimeout, std::size_t{256} << 20);
         if (!r)
             return unexpected(failure(r.error(), "listing of " + (prefix.empty() ? "/" : prefix)));
-        auto j = nlohmann::json::parse(*r, nullptr, false);
-        if (j.is_discarded() || !j.is_array())
+        auto j = model::parseJsonOrNull(*r);
+        if (!j.is_array())
             return fail(kStorage, kindLabel(config_) + ": rclone listed something unreadable");
         std::vector<StoredObject> out;
         for (const auto& e : j) {

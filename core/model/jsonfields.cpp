@@ -170,19 +170,3 @@ std::optional<Json> ObjectReader::extra() const {
 }
 
 } // namespace sy::model
-
-namespace sy::model {
-
-Result<Json, std::string> parseJsonText(std::string_view text) {
-    try {
-        return Json::parse(text.begin(), text.end());
-    } catch (const Json::parse_error& e) {
-        // what() starts with "[json.exception.parse_error.101] parse error at "; keep the rest.
-        std::string what = e.what();
-        const auto at = what.find(" at ");
-        return unexpected("is not valid JSON: " +
-                          (at == std::string::npos ? what : what.substr(at + 4)));
-    }
-}
-
-} // namespace sy::model

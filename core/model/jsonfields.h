@@ -6,6 +6,7 @@
 // (extra()) so that a read-modify-PUT returns them unchanged. Every type mismatch is recorded as
 // a Problem with its JSON path; reading never throws and never stops at the first problem.
 
+#include "core/model/jsontext.h"
 #include "core/model/problem.h"
 #include "core/util/result.h"
 
@@ -74,9 +75,4 @@ inline void putExtra(Json& j, const std::optional<Json>& extra) {
                 j[k] = v;
 }
 
-} // namespace sy::model
-
-namespace sy::model {
-// Parses JSON text; the error says where and why ("not valid JSON: line 1, column 5: …").
-Result<Json, std::string> parseJsonText(std::string_view text);
 } // namespace sy::model

@@ -180,6 +180,12 @@ ProvisionRequest decodeProvision(const Json& j, const std::string& path, Problem
     ProvisionRequest p;
     ObjectReader r(j, path, problems);
     r.read("provisionGuid", p.provisionGuid);
+    // Red5's Android and iOS testbeds send {"streamGuid":"live/s","messageType":
+    // "ProvisionCommand","streams":[…]} without a provisionGuid, then read the provision back by
+    // that guid (reference §9.5): it names the provision. Both members stay as sent (extra).
+    if (const auto g = j.is_object() ? j.find("streamGuid") : j.end();
+        !p.provisionGuid && g != j.end() && g->is_string())
+        p.provisionGuid = g->get<std::string>();
     if (const Json* s = r.take("streams")) {
         if (!s->is_array()) {
             problems.push_back({r.pathOf("streams"), "must be an array"});
@@ -220,7 +226,7 @@ ProvisionRequest decodeProvision(const Json& j, const std::string& path, Problem
 Problems validateProvision(const ProvisionRequest& p, const std::string& path) {
     Problems out;
     if (!p.provisionGuid)
-        out.push_back({joinPath(path, "provisionGuid"), "is required"});
+        out.push_back({joinPath(path, "provisionGuid"), "is required (or a top-level streamGuid)"});
     else if (p.provisionGuid->size() < 3 || p.provisionGuid->size() > 256)
         out.push_back({joinPath(path, "provisionGuid"), "must be 3..256 characters"});
     else if (auto why = checkStreamGuid(*p.provisionGuid);

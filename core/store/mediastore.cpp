@@ -1,5 +1,7 @@
 #include "core/store/mediastore.h"
 
+#include "core/model/jsontext.h"
+
 #include "core/store/sqliteconnection.h"
 #include "core/store/sqliteschema.h"
 #include "core/store/statestore.h"
@@ -252,11 +254,11 @@ Result<StorageTargetRecord> MediaStore::getTarget(const std::string& name) {
         return unexpected(row.error());
     if (!*row)
         return fail(errc::notFound, "no storage target named '" + name + "'");
-    auto doc = nlohmann::json::parse(s->textView(1), nullptr, false);
-    if (doc.is_discarded())
+    auto doc = model::parseJsonText(s->textView(1), model::kMaxDerivedJsonDepth);
+    if (!doc)
         return fail(errc::corrupt,
-                    impl_->conn->path() + ": storage target '" + name + "' is not valid JSON");
-    return StorageTargetRecord{s->text(0), std::move(doc), s->int64(2)};
+                    impl_->conn->path() + ": storage target '" + name + "' " + doc.error());
+    return StorageTargetRecord{s->text(0), std::move(doc).value(), s->int64(2)};
 }
 
 Result<std::vector<StorageTargetRecord>> MediaStore::listTargets() {
@@ -272,11 +274,11 @@ Result<std::vector<StorageTargetRecord>> MediaStore::listTargets() {
             return unexpected(row.error());
         if (!*row)
             return out;
-        auto doc = nlohmann::json::parse(s->textView(1), nullptr, false);
-        if (doc.is_discarded())
+        auto doc = model::parseJsonText(s->textView(1), model::kMaxDerivedJsonDepth);
+        if (!doc)
             return fail(errc::corrupt, impl_->conn->path() + ": storage target '" + s->text(0) +
-                                           "' is not valid JSON");
-        out.push_back(StorageTargetRecord{s->text(0), std::move(doc), s->int64(2)});
+                                           "' " + doc.error());
+        out.push_back(StorageTargetRecord{s->text(0), std::move(doc).value(), s->int64(2)});
     }
 }
 

@@ -1,5 +1,7 @@
 #include "core/store/sqliteaccess.h"
 
+#include "core/model/jsontext.h"
+
 #include "core/store/sqliteconnection.h"
 #include "core/util/strings.h"
 
@@ -60,12 +62,11 @@ Result<std::string> serializeDocument(const nlohmann::json& doc, std::string_vie
 
 Result<nlohmann::json> parseStoredDocument(std::string_view text, const std::string& path,
                                            std::string_view what) {
-    auto doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (doc.is_discarded()) {
+    auto doc = model::parseJsonText(text, model::kMaxDerivedJsonDepth); // too deep: refused
+    if (!doc)
         return fail(errc::corrupt,
-                    path + ": " + std::string(what) + ": stored document is not JSON");
-    }
-    return doc;
+                    path + ": " + std::string(what) + ": stored document " + doc.error());
+    return std::move(doc).value();
 }
 
 struct SqliteAccess::DocumentKey {

@@ -7,6 +7,7 @@
 
 #include "core/auth/base64.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace apitest;
@@ -50,6 +51,11 @@ private slots:
     void refused_data();
     void refused();
     void nothingChangedAndStillServing();
+    void viewerDeepBodyIsRefusedAndServiceLives();
+    void nestingLimitOnANodeGroup();
+    void numberOverflowNamesTheField_data();
+    void numberOverflowNamesTheField();
+    void wrongTypesOverAStoredTargetAre400();
 
 private:
     std::vector<Row> rows() const;
@@ -62,7 +68,7 @@ void TestApiBadInput::initTestCase() {
     QCOMPARE(
         f_->as("admin", "POST", "/as/v1/admin/nodegroup", ApiFixture::smallGroup("ng1", 1).dump())
             .status,
-        201);
+        200);
     QCOMPARE(f_->as("operator", "POST", "/as/v1/streams/provision/ng1",
                     R"([{"provisionGuid": "cam", "streams": [{"streamGuid": "live/cam"}]}])")
                  .status,
@@ -293,6 +299,106 @@ void TestApiBadInput::nothingChangedAndStillServing() {
     QCOMPARE_JSON(f_->storeContents(), before_);
     QCOMPARE(f_->call("GET", "/as/v1/admin/healthz").status, 200);
     QCOMPARE(f_->as("viewer", "GET", "/as/v1/admin/nodegroup/ng1").status, 200);
+}
+
+namespace {
+std::string nested(std::size_t depth) {
+    return std::string(depth, '[') + std::string(depth, ']');
+}
+} // namespace
+
+// Issue 14.1: this body from a viewer's token stopped the server (a recursive copy of the metrics
+// overflowed the stack).
+void TestApiBadInput::viewerDeepBodyIsRefusedAndServiceLives() {
+    const std::string deep = R"({"expression": "1", "metrics": )" + nested(200000) + "}";
+    const auto r = f_->as("viewer", "POST", "/as/v1/admin/evaluate/capacity", deep);
+    QCOMPARE(r.status, 400);
+    const std::string message = body(r).value("errorMessage", "");
+    QVERIFY2(message.find("nests deeper than 64 levels") != std::string::npos, message.c_str());
+    QVERIFY2(message.find("line 1, column ") != std::string::npos, message.c_str());
+    QCOMPARE(f_->call("GET", "/as/v1/admin/healthz").status, 200);
+    QCOMPARE(f_->as("viewer", "POST", "/as/v1/admin/evaluate/capacity",
+                    R"({"expression": "2", "metrics": []})")
+                 .status,
+             200);
+}
+
+void TestApiBadInput::nestingLimitOnANodeGroup() {
+    // Unknown members are kept (tolerance rule 7), so any depth could reach the store.
+    auto withDepth = [](const std::string& name, std::size_t depth) {
+        std::string doc = ApiFixture::smallGroup(name, 1).dump();
+        doc.pop_back(); // the closing brace: the document itself is level 1
+        return doc + R"(, "x": )" + nested(depth - 1) + "}";
+    };
+    const auto deep = f_->as("admin", "POST", "/as/v1/admin/nodegroup", withDepth("deep65", 65));
+    QCOMPARE(deep.status, 400);
+    QVERIFY2(deep.body.find("nests deeper than 64 levels") != std::string::npos, deep.body.c_str());
+    QCOMPARE(f_->as("viewer", "GET", "/as/v1/admin/nodegroup/deep65").status, 404);
+
+    const auto limit = f_->as("admin", "POST", "/as/v1/admin/nodegroup", withDepth("deep64", 64));
+    QVERIFY2(limit.status == 200, limit.body.c_str());
+    const auto read = f_->as("viewer", "GET", "/as/v1/admin/nodegroup/deep64");
+    QCOMPARE(read.status, 200);
+    QCOMPARE(body(read)["x"].dump(), nested(63));
+    QCOMPARE(f_->as("admin", "DELETE", "/as/v1/admin/nodegroup/deep64").status, 200);
+}
+
+// Issue 14.11: a number past the range of a double made the parser throw out of the handler (500).
+void TestApiBadInput::numberOverflowNamesTheField_data() {
+    QTest::addColumn<QString>("user");
+    QTest::addColumn<QString>("target");
+    QTest::addColumn<QString>("payload");
+    QTest::addColumn<QString>("mentions");
+    QTest::addRow("node group name")
+        << QStringLiteral("admin") << QStringLiteral("/as/v1/admin/nodegroup")
+        << QStringLiteral(R"({"name":-33E333})") << QStringLiteral("-33E333' (at name)");
+    QTest::addRow("nested rule") << QStringLiteral("admin")
+                                 << QStringLiteral("/as/v1/admin/nodegroup")
+                                 << QStringLiteral(R"({"groups":{"eu":{"rulesByRole":)"
+                                                   R"({"edge":{"max":1e999}}}}})")
+                                 << QStringLiteral("(at groups.eu.rulesByRole.edge.max)");
+    QTest::addRow("metric value") << QStringLiteral("viewer")
+                                  << QStringLiteral("/as/v1/admin/evaluate/capacity")
+                                  << QStringLiteral(R"({"expression":"1","metrics":)"
+                                                    R"([{"name":"a","value":1},)"
+                                                    R"({"name":"b","value":-1E400}]})")
+                                  << QStringLiteral("(at metrics[1].value)");
+    QTest::addRow("provision qos")
+        << QStringLiteral("operator") << QStringLiteral("/as/v1/streams/provision/ng1")
+        << QStringLiteral(R"([{"provisionGuid":"p9","streams":)"
+                          R"([{"streamGuid":"live/a","qos":9e9999}]}])")
+        << QStringLiteral("(at [0].streams[0].qos)");
+}
+
+void TestApiBadInput::numberOverflowNamesTheField() {
+    QFETCH(QString, user);
+    QFETCH(QString, target);
+    QFETCH(QString, payload);
+    QFETCH(QString, mentions);
+    const auto before = f_->storeContents();
+    const auto r = f_->as(user.toStdString(), "POST", target.toStdString(), payload.toStdString());
+    QCOMPARE(r.status, 400);
+    const std::string message = body(r).value("errorMessage", "");
+    QVERIFY2(message.find("number overflow") != std::string::npos, message.c_str());
+    QVERIFY2(message.find(mentions.toStdString()) != std::string::npos, message.c_str());
+    QCOMPARE_JSON(f_->storeContents(), before);
+}
+
+// A PUT over an existing storage target reads the body's kind to keep stored secrets: a kind
+// that is not a string made that read throw (500).
+void TestApiBadInput::wrongTypesOverAStoredTargetAre400() {
+    QTemporaryDir dir;
+    const auto created =
+        f_->as("admin", "PUT", "/as/v1/storage/t1",
+               Json{{"kind", "folder"}, {"settings", {{"path", dir.path().toStdString()}}}}.dump());
+    QVERIFY2(created.status == 200, created.body.c_str());
+    for (const char* doc : {R"({"kind": 5, "settings": {"path": "/tmp"}})",
+                            R"({"kind": "folder", "settings": {"path": 7}})",
+                            R"({"kind": "folder", "settings": [1]})"}) {
+        const auto r = f_->as("admin", "PUT", "/as/v1/storage/t1", doc);
+        QVERIFY2(r.status == 400, (std::string(doc) + " -> " + r.body).c_str());
+    }
+    QCOMPARE(f_->as("admin", "DELETE", "/as/v1/storage/t1").status, 200);
 }
 
 QTEST_GUILESS_MAIN(TestApiBadInput)

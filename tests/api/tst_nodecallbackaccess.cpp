@@ -220,7 +220,7 @@ std::string TestNodeCallbackAccess::createGroup(const std::string& name, const J
     if (!streamAccess.is_null())
         config["streamAccess"] = streamAccess;
     const auto r = f_->as("admin", "POST", kNodeGroups, config.dump());
-    if (r.status != 201)
+    if (r.status != 200)
         qWarning("%s", r.body.c_str());
     std::string origin;
     f_->waitFor([&](const auto& s) {

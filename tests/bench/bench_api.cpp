@@ -169,7 +169,7 @@ int main() {
     create.body = groupJson();
     create.headers["Authorization"] =
         "Bearer " + api::issueUserToken(*jwt, *bench, auth::Role::Admin);
-    if (const auto r = service.handle(create); r.status != 201) {
+    if (const auto r = service.handle(create); r.status != 200) {
         std::printf("bench_api: cannot create the group: %s\n", r.body.c_str());
         return 1;
     }

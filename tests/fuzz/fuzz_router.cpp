@@ -3,7 +3,7 @@
 // a real control core with a SIMULATED node group. Input: "METHOD TARGET\n", header lines, a
 // blank line, then the body; a first byte 0..3 picks the caller (none, viewer, operator, admin).
 // Any crash, sanitizer report or uncaught exception is a bug; so is a response that is not JSON
-// with errorMessage when the status is an error.
+// with errorMessage and error when the status is an error, or a 500.
 
 #include "core/api/apiservice.h"
 #include "core/api/credentials.h"
@@ -95,9 +95,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // Server-sent events need a connection; the polling form of the route is fuzzed instead.
     req.headers.erase("Accept");
     const auto res = w.service->handle(req);
+    // 500 is what ApiService answers when a handler threw: bad input must get a 4xx instead.
+    if (res.status == 500)
+        std::abort();
     if (res.status >= 400) {
         const auto j = nlohmann::json::parse(res.body, nullptr, false);
-        if (!j.is_object() || !j.contains("errorMessage") || !j["errorMessage"].is_string())
+        // Both keys, the same message (Red5's clients read one or the other, reference §9.6).
+        if (!j.is_object() || !j.contains("errorMessage") || !j["errorMessage"].is_string() ||
+            !j.contains("error") || j["error"] != j["errorMessage"])
             std::abort();
     }
     return 0;

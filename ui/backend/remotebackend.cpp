@@ -1,5 +1,6 @@
 #include "ui/backend/remotebackend.h"
 
+#include "core/model/jsontext.h"
 #include "core/model/nodegroupcodec.h"
 #include "core/model/nodestatus.h"
 #include "ui/backend/mediajson.h"
@@ -26,7 +27,8 @@ std::int64_t nowMs() {
 }
 
 Json parseBody(const QByteArray& body) {
-    return Json::parse(body.constBegin(), body.constEnd(), nullptr, /*allow_exceptions=*/false);
+    return model::parseJsonOrNull(std::string_view(body.constData(), body.size()),
+                                  model::kMaxDerivedJsonDepth);
 }
 
 QString fromStd(const std::string& s) {
