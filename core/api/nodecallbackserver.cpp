@@ -2,7 +2,7 @@
 
 #include "core/api/workpool.h"
 
-#include <algorithm>
+#include <set>
 
 namespace sy::api {
 
@@ -34,9 +34,9 @@ HttpResponse decide(const engine::ControlCore* core, const HttpRequest& request)
     // the first value of a key is nginx's: a client sending "?name=other" cannot change the
     // stream that is checked.
     engine::CallbackFields fields;
+    std::set<std::string, std::less<>> repeated; // linear in the body, however many keys repeat
     for (auto& [key, value] : parseQueryPairs(request.body)) {
-        if (!fields.first.emplace(key, std::move(value)).second &&
-            std::find(fields.repeated.begin(), fields.repeated.end(), key) == fields.repeated.end())
+        if (!fields.first.emplace(key, std::move(value)).second && repeated.insert(key).second)
             fields.repeated.push_back(key);
     }
     const auto field = [&](const char* key) {
@@ -119,6 +119,8 @@ Result<void> NodeCallbackServer::start(std::uint16_t preferredPort) {
     options.threads = 1;
     options.requestTimeout = std::chrono::milliseconds(5000);
     options.maxConnectionsPerAddress = 0; // every local node calls from 127.0.0.1
+    // nginx's callback forms are a few hundred bytes (nginx-rtmp keeps 255 of name?args).
+    options.bodyLimit = 64 * 1024;
     for (const std::uint16_t port : {preferredPort, std::uint16_t{0}}) {
         options.port = port;
         server_ = std::make_unique<HttpServer>(

@@ -198,6 +198,7 @@ private slots:
     void callsWithoutTheNodeSecretAreRefused();
     void refusedStrangersLeaveNoEvents();
     void slowValidateUrlDoesNotHoldUpOtherNodes();
+    void oversizedCallbackBodiesAreRefused();
 
 private:
     // Creates the group and returns the id of its INSERVICE origin (edge in `edge`).
@@ -654,6 +655,35 @@ void TestNodeCallbackAccess::slowValidateUrlDoesNotHoldUpOtherNodes() {
                             "application/x-www-form-urlencoded", timeouts);
     QVERIFY(stranger.ok());
     QCOMPARE(stranger->status, 401);
+    server.stop();
+}
+
+// nginx's forms are a few hundred bytes: the endpoint refuses big bodies before they are read,
+// and a body whose keys all repeat costs time linear in its size (the decision runs on a pool).
+void TestNodeCallbackAccess::oversizedCallbackBodiesAreRefused() {
+    const auto origin = createGroup("open", nullptr);
+    QVERIFY(!origin.empty());
+    sy::api::NodeCallbackServer server;
+    server.useSecrets(secrets_);
+    server.attach(&f_->core());
+    QVERIFY(server.start().ok());
+    const auto url =
+        server.baseUrl() + "/" + origin + "/publish?secret=" + secrets_->secretFor(origin);
+    sy::nodes::HttpTimeouts timeouts;
+    timeouts.total = std::chrono::milliseconds(10000);
+    const auto big =
+        sy::nodes::postHttp(url, form("publish", "s1") + "&pad=" + std::string(100 * 1024, 'x'),
+                            "application/x-www-form-urlencoded", timeouts);
+    QVERIFY2(big.ok(), big ? "" : big.error().message.c_str());
+    QCOMPARE(big->status, 413);
+    // 60 KiB of distinct keys, each sent twice: still answered like any publish.
+    std::string repeated = form("publish", "s2");
+    for (int i = 0; repeated.size() < 60 * 1024; ++i)
+        repeated += "&k" + std::to_string(i) + "=1&k" + std::to_string(i) + "=2";
+    const auto dup =
+        sy::nodes::postHttp(url, repeated, "application/x-www-form-urlencoded", timeouts);
+    QVERIFY2(dup.ok(), dup ? "" : dup.error().message.c_str());
+    QCOMPARE(dup->status, 200);
     server.stop();
 }
 
