@@ -1067,6 +1067,14 @@ struct MediaManager::Impl {
             auto objects = (*engine)->list("");
             if (!objects)
                 continue;
+            // Only what the recordings table says Switchyard wrote there: a folder or bucket
+            // shared with other tools keeps their files, however old.
+            std::set<std::string> ours;
+            if (auto recs = store->listRecordings())
+                for (const auto& r : *recs)
+                    if (r.target == c->name && !r.remoteKey.empty())
+                        ours.insert(r.remoteKey);
+            std::erase_if(*objects, [&](const StoredObject& o) { return !ours.count(o.key); });
             const auto victims = retentionVictims(c->retention, *objects, now());
             std::set<std::string> gone;
             for (const auto& key : victims)

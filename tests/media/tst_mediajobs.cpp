@@ -80,6 +80,7 @@ private slots:
     void recordingIsUploadedToFolderAndS3();
     void interruptedUploadsAreFinishedOnceAfterRestart();
     void nodeGroupDefaultRecordsEveryStreamAndRetentionPrunes();
+    void retentionLeavesFilesSwitchyardNeverWrote();
 
 private:
     void putTargets(const QString& s3Endpoint);
@@ -606,6 +607,56 @@ void TestMediaJobs::nodeGroupDefaultRecordsEveryStreamAndRetentionPrunes() {
         files += e.is_regular_file() ? 1 : 0;
     QCOMPARE(files, 1);
     QVERIFY(host_->media().removeTarget("group-archive"));
+}
+
+// A folder target over a directory shared with another tool: retention (maxAgeDays 30) deletes
+// Switchyard's own 40-day-old upload, journalled in the recordings table, and leaves a foreign
+// file of the same age, at the top and beside the recording, untouched.
+void TestMediaJobs::retentionLeavesFilesSwitchyardNeverWrote() {
+    const auto dir = std::filesystem::path(dir_.filePath(QStringLiteral("shared")).toStdString());
+    std::filesystem::create_directories(dir / "live" / "old");
+    auto put = host_->media().putTarget(nlohmann::json{{"name", "shared"},
+                                                       {"kind", "folder"},
+                                                       {"settings", {{"path", dir.string()}}},
+                                                       {"retention", {{"maxAgeDays", 30}}}});
+    QVERIFY2(put, put ? "" : put.error().message.c_str());
+    const auto write = [](const std::filesystem::path& p) {
+        QFile f(q(p.string()));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(100, 'x'));
+        f.close();
+        const auto old =
+            std::filesystem::file_time_type::clock::now() - std::chrono::hours(24 * 40);
+        std::filesystem::last_write_time(p, old);
+    };
+    const auto foreignTop = dir / "someone-elses-backup.tar";
+    const auto foreignBeside = dir / "live" / "old" / "notes.mp4";
+    const auto own = dir / "live" / "old" / "20261001T000000Z.mp4";
+    write(foreignTop);
+    write(foreignBeside);
+    write(own);
+    {
+        auto journal = store::MediaStore::open(
+            (std::filesystem::path(host_->dataDir()) / "media" / "media.db").string());
+        QVERIFY(journal);
+        store::RecordingRecord r;
+        r.nodeGroup = kGroup;
+        r.streamGuid = "live/old";
+        r.target = "shared";
+        r.remoteKey = "live/old/20261001T000000Z.mp4";
+        r.state = store::RecordingState::Uploaded;
+        r.localDeleted = true;
+        r.startedMs = 1;
+        QVERIFY((*journal)->putRecording(r));
+    }
+    auto removed = host_->media().applyRetention();
+    QVERIFY2(removed, removed ? "" : removed.error().message.c_str());
+    QCOMPARE(*removed, 1);
+    QVERIFY(!std::filesystem::exists(own));
+    QVERIFY(std::filesystem::exists(foreignTop));
+    QVERIFY(std::filesystem::exists(foreignBeside));
+    QVERIFY(host_->media().recordings(kGroup, "live/old")->empty());
+    QVERIFY(host_->media().removeTarget("shared"));
 }
 
 QTEST_GUILESS_MAIN(TestMediaJobs)
