@@ -242,6 +242,7 @@ std::string srtOptions(const Props& p, const char* mode, std::vector<std::string
             p.problems.push_back(
                 {model::joinPath(p.path, "streamid"), "has characters not allowed"});
         kv.emplace_back("streamid", *id);
+        secrets.push_back(*id); // often carries the publisher's secret (",s=…")
     }
     return joinQuery(kv);
 }
@@ -587,21 +588,30 @@ jobsForProvision(const model::ProvisionRequest& p, const UrlPolicy& policy,
     // Round-trip auth (reference §3.4 `credentials`): restreamers publish into the cluster with
     // the provision's credentials; the media manager uses them when the group asks for them.
     if (p.credentials) {
+        // The password and token are stored sealed (MediaManager::sealSecrets).
+        const auto opened = [&](const std::optional<std::string>& v, const char* key) {
+            return v && !v->empty() ? std::optional(plain(*v, model::joinPath("credentials", key)))
+                                    : std::nullopt;
+        };
+        const auto password = opened(p.credentials->password, "password");
+        const auto token = opened(p.credentials->token, "token");
         std::string query;
         const auto add = [&](const char* key, const std::optional<std::string>& v) {
             if (v && !v->empty())
                 query += (query.empty() ? "" : "&") + std::string(key) + "=" + formEncode(*v);
         };
         add("username", p.credentials->username);
-        add("password", p.credentials->password);
-        add("token", p.credentials->token);
+        add("password", password);
+        add("token", token);
         for (auto& j : jobs) {
             if (j.kind != JobKind::Pull || query.empty())
                 continue;
             j.publishCredentials = query;
-            for (const auto& secret : {p.credentials->password, p.credentials->token})
-                if (secret && !secret->empty())
+            for (const auto& secret : {password, token})
+                if (secret && !secret->empty()) {
                     j.secrets.push_back(*secret);
+                    j.secrets.push_back(formEncode(*secret));
+                }
         }
     }
     if (!problems.empty())

@@ -107,9 +107,20 @@ std::string utcStamp(std::int64_t ms) {
     return buf;
 }
 
+// The stream key is the last path segment of an RTMP URL, pulled or pushed; an SRT streamid often
+// carries the publisher's secret (",s=…").
 bool isSecretProperty(const std::string& key, const std::string& type) {
-    return key == "passphrase" || key == "password" || (key == "rtmpUri" && type == "rtmp-push");
+    return key == "passphrase" || key == "password" || key == "streamid" ||
+           (key == "rtmpUri" && (type == "rtmp-push" || type == "rtmp"));
 }
+
+// A URL whose password or token/sig/passphrase… query values would show in a view.
+bool urlHasSecret(const std::string& v) {
+    return v.find("://") != std::string::npos && maskUrl(v, false) != v;
+}
+
+// The top-level `credentials` (reference §3.4): what grants, not who.
+constexpr const char* kCredentialSecrets[] = {"password", "token"};
 
 bool hasUserinfo(const std::string& v) {
     const auto scheme = v.find("://");
@@ -1227,6 +1238,13 @@ model::Problems MediaManager::check(const model::ProvisionRequest& p) const {
 
 Json MediaManager::sealSecrets(const Json& doc) const {
     Json out = doc;
+    if (out.is_object() && out.contains("credentials") && out["credentials"].is_object())
+        for (const char* k : kCredentialSecrets)
+            if (auto it = out["credentials"].find(k); it != out["credentials"].end() &&
+                                                      it->is_string() &&
+                                                      !it->get_ref<const std::string&>().empty() &&
+                                                      !SecretBox::isSealed(it->get<std::string>()))
+                *it = impl_->box->seal(it->get<std::string>());
     if (!out.contains("streams") || !out["streams"].is_array())
         return out;
     for (auto& s : out["streams"]) {
@@ -1244,7 +1262,8 @@ Json MediaManager::sealSecrets(const Json& doc) const {
         for (auto& [k, v] : props.items()) {
             if (!v.is_string() || SecretBox::isSealed(v.get<std::string>()))
                 continue;
-            if (isSecretProperty(k, type) || hasUserinfo(v.get<std::string>()))
+            if (isSecretProperty(k, type) || hasUserinfo(v.get<std::string>()) ||
+                urlHasSecret(v.get<std::string>()))
                 v = impl_->box->seal(v.get<std::string>());
         }
     }
@@ -1253,6 +1272,12 @@ Json MediaManager::sealSecrets(const Json& doc) const {
 
 Json MediaManager::maskSecrets(const Json& doc) {
     Json out = doc;
+    if (out.is_object() && out.contains("credentials") && out["credentials"].is_object())
+        for (const char* k : kCredentialSecrets)
+            if (auto it = out["credentials"].find(k); it != out["credentials"].end() &&
+                                                      it->is_string() &&
+                                                      !it->get_ref<const std::string&>().empty())
+                *it = "••••";
     if (!out.contains("streams") || !out["streams"].is_array())
         return out;
     for (auto& s : out["streams"]) {
@@ -1273,7 +1298,7 @@ Json MediaManager::maskSecrets(const Json& doc) {
             const auto text = v.get<std::string>();
             if (SecretBox::isSealed(text) || isSecretProperty(k, type))
                 v = "••••";
-            else if (hasUserinfo(text))
+            else if (hasUserinfo(text) || urlHasSecret(text))
                 v = maskUrl(text, false);
         }
     }
@@ -1285,6 +1310,13 @@ Json MediaManager::keepStoredSecrets(const Json& given, const Json& stored) {
     const auto masked = [](const Json& v) {
         return v.is_string() && v.get<std::string>().find("••••") != std::string::npos;
     };
+    if (out.is_object() && stored.is_object() && out.contains("credentials") &&
+        out["credentials"].is_object() && stored.contains("credentials") &&
+        stored["credentials"].is_object())
+        for (const char* k : kCredentialSecrets)
+            if (auto it = out["credentials"].find(k);
+                it != out["credentials"].end() && masked(*it) && stored["credentials"].contains(k))
+                *it = stored["credentials"][k];
     if (!out.contains("streams") || !out["streams"].is_array() || !stored.contains("streams") ||
         !stored["streams"].is_array())
         return out;
