@@ -641,14 +641,19 @@ struct MediaManager::Impl {
             spec.kind == JobKind::Pull && roundTrip && !spec.publishCredentials.empty()
                 ? url + "?" + spec.publishCredentials
                 : engine::withToken(url, token);
+        // Resolved once, here: ffmpeg gets the address that was checked, not the name.
+        JobSpec run = spec;
         if (spec.kind == JobKind::Pull || spec.kind == JobKind::Push ||
             spec.kind == JobKind::Social)
-            if (!spec.listen)
-                if (auto why = checkResolved(spec.remote, options.policy)) {
-                    j.lastError = *why;
-                    setState(j, JobState::Fault, *why);
+            if (!spec.listen) {
+                auto pinned = pinResolved(spec.remote, options.policy);
+                if (!pinned) {
+                    j.lastError = pinned.error().message;
+                    setState(j, JobState::Fault, j.lastError);
                     return;
                 }
+                run.remote = *pinned;
+            }
         if (spec.kind == JobKind::Record) {
             const fs::path dir = options.dataDir / "recordings" / safeSegment(j.nodeGroup) /
                                  safeSegment(spec.streamGuid);
@@ -675,7 +680,7 @@ struct MediaManager::Impl {
             }
             j.recordingId = *id;
         }
-        if (!spawn(j, ffmpegArguments(spec, clusterUrl, j.captureFile), t))
+        if (!spawn(j, ffmpegArguments(run, clusterUrl, j.captureFile), t))
             return;
         j.nodeId = node->nodeId;
         j.nodeAddress = node->endpoint.address + ":" + std::to_string(node->endpoint.rtmpPort);
