@@ -478,23 +478,23 @@ std::string formEncode(std::string_view text) {
     return out;
 }
 
-std::vector<std::string> ffmpegArguments(const JobSpec& spec, const std::string& clusterUrl,
-                                         const std::string& outputFile) {
-    std::vector<std::string> a{"ffmpeg",    "-hide_banner", "-nostdin",      "-loglevel", "error",
-                               "-progress", "pipe:1",       "-stats_period", "0.5"};
-    auto add = [&](std::initializer_list<std::string> more) {
-        a.insert(a.end(), more);
-    };
+FfmpegCommand ffmpegCommand(const JobSpec& spec, const std::string& clusterUrl,
+                            const std::string& outputFile) {
+    FfmpegCommandBuilder b;
+    const std::string cluster = "rtmp,tcp"; // the nodes: plain RTMP on loopback or the LAN
     switch (spec.kind) {
     case JobKind::Pull:
-        a.insert(a.end(), spec.remoteOptions.begin(), spec.remoteOptions.end());
-        add({"-i", spec.remote, "-map", "0:v:0?", "-map", "0:a:0?", "-c:v", "copy", "-c:a", "aac",
-             "-b:a", "128k", "-ar", "44100", "-f", "flv", clusterUrl});
+        b.input(spec.remote, spec.remoteOptions, protocolWhitelist(spec.remote));
+        b.add({"-map", "0:v:0?", "-map", "0:a:0?", "-c:v", "copy", "-c:a", "aac", "-b:a", "128k",
+               "-ar", "44100", "-f", "flv"});
+        b.output(clusterUrl, cluster);
         break;
     case JobKind::Push:
     case JobKind::Social:
-        add({"-rw_timeout", "8000000", "-i", clusterUrl, "-map", "0", "-c", "copy", "-f",
-             spec.remoteFormat.empty() ? "flv" : spec.remoteFormat, spec.remote});
+        b.input(clusterUrl, {"-rw_timeout", "8000000"}, cluster);
+        b.add({"-map", "0", "-c", "copy", "-f",
+               spec.remoteFormat.empty() ? "flv" : spec.remoteFormat});
+        b.output(spec.remote, protocolWhitelist(spec.remote));
         break;
     case JobKind::Record:
         // Matroska stays readable up to the last cluster when the capture is cut short; the
@@ -502,14 +502,20 @@ std::vector<std::string> ffmpegArguments(const JobSpec& spec, const std::string&
         // One SIGTERM does not interrupt ffmpeg's blocking read once it runs (a second one
         // aborts the trailer), so a short read timeout ends the capture by itself soon after the
         // publisher leaves; short clusters flushed at once keep a hard kill from losing much.
-        add({"-rw_timeout", "2000000", "-i", clusterUrl, "-map", "0", "-c", "copy",
-             "-cluster_time_limit", "2000", "-flush_packets", "1", "-f", "matroska", "-y",
-             outputFile});
+        b.input(clusterUrl, {"-rw_timeout", "2000000"}, cluster);
+        b.add({"-map", "0", "-c", "copy", "-cluster_time_limit", "2000", "-flush_packets", "1",
+               "-f", "matroska", "-y"});
+        b.output(outputFile, "file");
         break;
-    case JobKind::Transcode: // one input, N outputs: ladderArguments() (transcodeladder.h)
+    case JobKind::Transcode: // one input, N outputs: ladderCommand() (transcodeladder.h)
         break;
     }
-    return a;
+    return b.take();
+}
+
+std::vector<std::string> ffmpegArguments(const JobSpec& spec, const std::string& clusterUrl,
+                                         const std::string& outputFile) {
+    return ffmpegCommand(spec, clusterUrl, outputFile).logical;
 }
 
 std::string scrub(std::string text, const std::vector<std::string>& secrets) {

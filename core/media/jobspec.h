@@ -8,6 +8,7 @@
 // - cloudParams: a recording of the stream, uploaded to a storage target.
 // Pure functions: no I/O except the optional name resolution in checkResolved().
 
+#include "core/media/ffmpegcommand.h"
 #include "core/media/urlpolicy.h"
 #include "core/model/problem.h"
 #include "core/model/provision.h"
@@ -62,6 +63,9 @@ jobsForProvision(const model::ProvisionRequest& p, const UrlPolicy& policy,
 // ffmpeg command line of a job. `clusterUrl` is the rtmp URL of the stream on its node (where a
 // pull publishes, where a push, social or record job reads); `outputFile` is the capture file of
 // a recording. Progress goes to stdout (-progress pipe:1) every half second.
+// What runs: no secret in argv (ffmpegcommand.h); ffmpegArguments() is its logical form.
+FfmpegCommand ffmpegCommand(const JobSpec& spec, const std::string& clusterUrl,
+                            const std::string& outputFile = {});
 std::vector<std::string> ffmpegArguments(const JobSpec& spec, const std::string& clusterUrl,
                                          const std::string& outputFile = {});
 

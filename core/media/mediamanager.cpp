@@ -461,7 +461,7 @@ struct MediaManager::Impl {
 
     // Starts the job's ffmpeg with progress on stdout and scrubbed errors; false (FAULT) when it
     // cannot be started.
-    bool spawn(Job& j, std::vector<std::string> argv, std::int64_t t) {
+    bool spawn(Job& j, FfmpegCommand command, std::int64_t t) {
         auto progress = std::make_shared<Progress>();
         progress->lastAdvanceMs = t;
         const auto secrets = j.spec.secrets;
@@ -469,7 +469,8 @@ struct MediaManager::Impl {
             return now();
         };
         ProcessOptions po;
-        po.argv = std::move(argv);
+        po.argv = std::move(command.argv); // no secret: those are in the documents
+        po.documents = std::move(command.documents);
         auto proc = ChildProcess::spawn(
             po, [progress, secrets, clock](OutputStream s, const std::string& line) {
                 std::lock_guard lock(progress->m);
@@ -566,7 +567,7 @@ struct MediaManager::Impl {
                 routing::rtmpUrl(origin->endpoint.address, origin->endpoint.rtmpPort, r.streamGuid),
                 core.internalStreamToken(j.nodeGroup, r.streamGuid, auth::StreamAction::Publish,
                                          subject)));
-        if (!spawn(j, ladderArguments(ladder, source, outputs), t))
+        if (!spawn(j, ladderCommand(ladder, source, outputs), t))
             return;
         j.sampler = std::make_shared<nodes::ProcessSampler>(j.process->pid());
         j.nodeId = transcoder->nodeId;
@@ -680,7 +681,7 @@ struct MediaManager::Impl {
             }
             j.recordingId = *id;
         }
-        if (!spawn(j, ffmpegArguments(run, clusterUrl, j.captureFile), t))
+        if (!spawn(j, ffmpegCommand(run, clusterUrl, j.captureFile), t))
             return;
         j.nodeId = node->nodeId;
         j.nodeAddress = node->endpoint.address + ":" + std::to_string(node->endpoint.rtmpPort);

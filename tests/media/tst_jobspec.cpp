@@ -582,6 +582,10 @@ private slots:
     void scrubTerminatesWhenASecretLooksLikeTheMask();
     void credentialsGoToPullJobsOnly();
     void pinnedUrlCarriesTheCheckedAddress();
+    void ffmpegCommandCarriesNoSecret_data();
+    void ffmpegCommandCarriesNoSecret();
+    void outputsSplitAsFfmpegReadsThem_data();
+    void outputsSplitAsFfmpegReadsThem();
 };
 
 void TestJobSpec::jobs_data() {
@@ -1010,6 +1014,138 @@ void TestJobSpec::pinnedUrlCarriesTheCheckedAddress() {
     QCOMPARE(*pinResolved("/srv/media/a.mp4", policy), std::string("/srv/media/a.mp4"));
     policy.allowLoopback = false;
     QVERIFY(!pinResolved("rtsp://localhost/x", policy));
+}
+
+// No secret on the command line of any job (issue 14): stream keys, passwords, passphrases,
+// streamids, query tokens and the core's stream token ride in the documents the child reads
+// from pipes; every input and output names its protocol whitelist.
+void TestJobSpec::ffmpegCommandCarriesNoSecret_data() {
+    QTest::addColumn<Json>("streams");
+    QTest::addColumn<std::vector<std::string>>("hidden"); // besides the job's own secrets
+    QTest::addRow("pull rtsp with a password")
+        << cam({{"type", "rtsp"}, {"rtspUri", "rtsp://u:campw-1@192.0.2.10/s?token=qtok-2"}})
+        << std::vector<std::string>{"campw-1", "qtok-2"};
+    QTest::addRow("pull rtmp with a key")
+        << cam({{"type", "rtmp"}, {"rtmpUri", "rtmp://192.0.2.1/live/srckey-3"}})
+        << std::vector<std::string>{"srckey-3"};
+    QTest::addRow("pull hls with a signature")
+        << cam({{"type", "hls"}, {"hlsUri", "https://cdn.example.com/i.m3u8?sig=sig-4"}})
+        << std::vector<std::string>{"sig-4"};
+    QTest::addRow("srt listener with passphrase and streamid")
+        << cam({{"type", "srt"},
+                {"port", "9000"},
+                {"passphrase", "srtpass-5678"},
+                {"streamid", "#!::r=live/x,s=sidsec-6"}})
+        << std::vector<std::string>{"srtpass-5678", "sidsec-6"};
+    QTest::addRow("push rtmp with a key")
+        << cam({{"type", "rtmp-push"}, {"rtmpUri", "rtmp://192.0.2.1/app/pushkey-7"}})
+        << std::vector<std::string>{"pushkey-7"};
+    QTest::addRow("push srt with passphrase and streamid")
+        << cam({{"type", "srt-caller"},
+                {"ip", "192.0.2.1"},
+                {"port", "9000"},
+                {"passphrase", "srtpass-8901"},
+                {"streamid", "sidsec-9"}})
+        << std::vector<std::string>{"srtpass-8901", "sidsec-9"};
+    QTest::addRow("social rtmps")
+        << Json::array({{{"streamGuid", "live/cam"},
+                         {"destUri", "rtmps://a.rtmps.example.com:443/app/sk-10?auth=au-11"}}})
+        << std::vector<std::string>{"sk-10", "au-11"};
+    QTest::addRow("record") << Json::array({{{"streamGuid", "live/cam"},
+                                             {"cloudParams", {{"bucketName", "archive"}}}}})
+                            << std::vector<std::string>{};
+}
+
+void TestJobSpec::ffmpegCommandCarriesNoSecret() {
+    QFETCH(Json, streams);
+    QFETCH(std::vector<std::string>, hidden);
+    auto jobs = jobsForProvision(provision(streams), defaultPolicy());
+    QVERIFY2(jobs && jobs->size() == 1, jobs ? "" : sy::model::describe(jobs.error()).c_str());
+    const auto& spec = jobs->front();
+    // The core's stream token rides on the cluster URL, as mediamanager.cpp builds it.
+    const std::string cluster = "rtmp://127.0.0.1:24001/live/cam?token=coretoken-12";
+    const auto c = ffmpegCommand(spec, cluster, "/data/recordings/7.mkv");
+    const auto argv = join(c.argv);
+    auto all = hidden;
+    all.insert(all.end(), spec.secrets.begin(), spec.secrets.end());
+    all.push_back("coretoken-12");
+    std::string docs;
+    for (const auto& d : c.documents)
+        docs += d + "\n";
+    for (const auto& secret : all) {
+        QVERIFY2(argv.find(secret) == std::string::npos, (secret + " in: " + argv).c_str());
+        QVERIFY2(docs.find(secret) != std::string::npos, (secret + " not in: " + docs).c_str());
+    }
+    // The same command as the logical form, with the URLs moved out.
+    QCOMPARE(join(c.logical), join(ffmpegArguments(spec, cluster, "/data/recordings/7.mkv")));
+    QVERIFY(join(c.logical).find("coretoken-12") != std::string::npos);
+    // Each document is read on its descriptor, in order.
+    for (std::size_t i = 0; i < c.documents.size(); ++i) {
+        const auto fd = std::to_string(3 + i);
+        QVERIFY2(argv.find(" pipe:" + fd + " ") != std::string::npos ||
+                     argv.find(" /dev/fd/" + fd + " ") != std::string::npos,
+                 argv.c_str());
+    }
+    // Every input has a whitelist in front of it; a network one is read by concat from a pipe.
+    for (std::size_t i = 0; i + 1 < c.argv.size(); ++i)
+        if (c.argv[i] == "-i") {
+            const auto wl = std::find(c.argv.begin(), c.argv.begin() + std::ptrdiff_t(i),
+                                      std::string("-protocol_whitelist"));
+            QVERIFY2(wl != c.argv.begin() + std::ptrdiff_t(i), argv.c_str());
+        }
+    for (const auto& d : c.documents)
+        if (d.starts_with("ffconcat"))
+            QVERIFY2(d.find("\noption protocol_whitelist '") != std::string::npos, d.c_str());
+    // The cluster input names the node and the stream, nothing else.
+    if (spec.kind == JobKind::Pull)
+        QCOMPARE(c.argv.back(), std::string("rtmp://127.0.0.1:24001/live"));
+}
+
+// An output URL in argv keeps the node and the application; the rest goes to the preset, split
+// as ffmpeg's rtmp splits a URL (rtmpproto.c), so nginx sees the same app and stream name.
+void TestJobSpec::outputsSplitAsFfmpegReadsThem_data() {
+    QTest::addColumn<std::string>("url");
+    QTest::addColumn<std::string>("shown");
+    QTest::addColumn<std::string>("preset");
+    QTest::addRow("cluster with token")
+        << std::string("rtmp://127.0.0.1:24001/live/cam?token=t.k-1")
+        << std::string("rtmp://127.0.0.1:24001/live")
+        << std::string("rtmp_app=live\nrtmp_playpath=cam?token=t.k-1\n");
+    QTest::addRow("app instance: two segments")
+        << std::string("rtmp://h/live2/sub/KEY") << std::string("rtmp://h/live2/sub")
+        << std::string("rtmp_app=live2/sub\nrtmp_playpath=KEY\n");
+    QTest::addRow("rtmps with port and query")
+        << std::string("rtmps://live-api-s.example.com:443/rtmp/FB-1?s_bl=1&a=b")
+        << std::string("rtmps://live-api-s.example.com:443/rtmp")
+        << std::string("rtmp_app=rtmp\nrtmp_playpath=FB-1?s_bl=1&a=b\n");
+    QTest::addRow("mp4 play path")
+        << std::string("rtmp://h/vod/clip.mp4") << std::string("rtmp://h/vod")
+        << std::string("rtmp_app=vod\nrtmp_playpath=mp4:clip.mp4\n");
+    QTest::addRow("flv play path")
+        << std::string("rtmp://h/vod/x.flv") << std::string("rtmp://h/vod")
+        << std::string("rtmp_app=vod\nrtmp_playpath=x\n");
+    QTest::addRow("srt passphrase and streamid")
+        << std::string("srt://192.0.2.1:9000?mode=caller&passphrase=p4ssphrase1&streamid=#!::s=x&"
+                       "latency=120000")
+        << std::string("srt://192.0.2.1:9000?mode=caller&latency=120000")
+        << std::string("passphrase=p4ssphrase1\nstreamid=#!::s=x\n");
+    QTest::addRow("srt without secrets")
+        << std::string("srt://192.0.2.1:9000?mode=caller")
+        << std::string("srt://192.0.2.1:9000?mode=caller") << std::string();
+}
+
+void TestJobSpec::outputsSplitAsFfmpegReadsThem() {
+    QFETCH(std::string, url);
+    QFETCH(std::string, shown);
+    QFETCH(std::string, preset);
+    FfmpegCommandBuilder b;
+    b.output(url, protocolWhitelist(url));
+    const auto c = b.take();
+    QCOMPARE(c.logical.back(), url);
+    QCOMPARE(c.argv.back(), shown);
+    QCOMPARE(c.documents.empty() ? std::string() : c.documents.front(), preset);
+    QCOMPARE(std::count(c.argv.begin(), c.argv.end(), std::string("-fpre")),
+             std::ptrdiff_t(preset.empty() ? 0 : 1));
 }
 
 QTEST_APPLESS_MAIN(TestJobSpec)

@@ -81,6 +81,7 @@ private slots:
     void interruptedUploadsAreFinishedOnceAfterRestart();
     void nodeGroupDefaultRecordsEveryStreamAndRetentionPrunes();
     void retentionLeavesFilesSwitchyardNeverWrote();
+    void noSecretOnAnyCommandLine();
 
 private:
     void putTargets(const QString& s3Endpoint);
@@ -657,6 +658,52 @@ void TestMediaJobs::retentionLeavesFilesSwitchyardNeverWrote() {
     QVERIFY(std::filesystem::exists(foreignBeside));
     QVERIFY(host_->media().recordings(kGroup, "live/old")->empty());
     QVERIFY(host_->media().removeTarget("shared"));
+}
+
+// No stream key or password on any command line (issue 14): a restreamer pulling a camera with
+// a password and a social pusher with a stream key run, then every /proc/*/cmdline is read. The
+// secrets reach ffmpeg through pipes (ffmpegcommand.h); only the test's own camera, which must
+// know its password to check it, has one on its command line.
+void TestMediaJobs::noSecretOnAnyCommandLine() {
+    const std::string password = "cam-pw-5d1e0c";
+    const std::string key = "sk-cmdline-8b2f41";
+    mediatest::RtspOptions options;
+    options.user = QStringLiteral("viewer");
+    options.password = q(password);
+    mediatest::RtspSource camera(24330, options);
+    QVERIFY2(camera.start(), qPrintable(camera.error()));
+    mediatest::RtmpPlatform platform(24340, 24341, dir_.filePath(QStringLiteral("platform-quiet")));
+    QVERIFY2(platform.start(), qPrintable(platform.error()));
+    provision(R"([{"provisionGuid": "quiet", "streams": [{"streamGuid": "live/quiet",
+        "abrLevel": 0, "destUri": ")" +
+              platform.url(q(key)).toStdString() + R"(",
+        "camParams": {"properties": {"type": "rtsp", "rtspUri": ")" +
+              camera.authorizedUrl().toStdString() + R"("}}}]}])");
+    QTRY_VERIFY_WITH_TIMEOUT(inState("quiet", JobKind::Pull, JobState::Live), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(inState("quiet", JobKind::Social, JobState::Live), 30000);
+    QVERIFY(platform.waitPublishing(q(key), 20000));
+    const auto pull = *job("quiet", JobKind::Pull);
+    const auto social = *job("quiet", JobKind::Social);
+    const auto lines = mediatest::commandLines();
+    int scanned = 0;
+    for (const auto& [pid, line] : lines) {
+        if (line.find("rtsp-source.py") != std::string::npos)
+            continue; // the camera fixture is handed its own password
+        ++scanned;
+        QVERIFY2(line.find(key) == std::string::npos, (std::to_string(pid) + ": " + line).c_str());
+        QVERIFY2(line.find(password) == std::string::npos,
+                 (std::to_string(pid) + ": " + line).c_str());
+    }
+    QVERIFY(scanned > 5);
+    // The two jobs are among them, with their whitelists, reading their URLs from pipes.
+    for (const auto* j : {&pull, &social}) {
+        QVERIFY(j->pid > 0 && lines.count(j->pid));
+        const auto& line = lines.at(j->pid);
+        QVERIFY2(line.find("-protocol_whitelist") != std::string::npos, line.c_str());
+        QVERIFY2(line.find("pipe:3") != std::string::npos ||
+                     line.find("/dev/fd/3") != std::string::npos,
+                 line.c_str());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestMediaJobs)
