@@ -150,6 +150,20 @@ FfmpegCommand FfmpegCommandBuilder::take() {
     return std::move(c_);
 }
 
+std::string rtmpTcUrl(const std::string& url) {
+    const auto schemeEnd = url.find("://");
+    if (schemeEnd == std::string::npos)
+        return {};
+    const auto pathStart = url.find_first_of("/?", schemeEnd + 3);
+    auto authority = url.substr(schemeEnd + 3, pathStart - (schemeEnd + 3));
+    if (const auto at = authority.rfind('@'); at != std::string::npos)
+        authority = authority.substr(at + 1);
+    const auto app =
+        rtmpAppAndPlaypath(pathStart == std::string::npos ? std::string() : url.substr(pathStart))
+            .first;
+    return toLower(url.substr(0, schemeEnd)) + "://" + authority + "/" + app;
+}
+
 std::string protocolWhitelist(const std::string& url) {
     const auto end = url.find("://");
     if (end == std::string::npos)

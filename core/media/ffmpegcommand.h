@@ -40,6 +40,11 @@ private:
     FfmpegCommand c_;
 };
 
+// The tcUrl ffmpeg would send for an rtmp URL (scheme://host[:port]/app): given with
+// -rtmp_tcurl when the URL ffmpeg gets has the checked address instead of the name, so that a
+// server with virtual hosts still sees the name.
+std::string rtmpTcUrl(const std::string& url);
+
 // The protocols ffmpeg needs for a URL of this scheme ("rtsp" -> "rtsp,rtp,udp,tcp"; "file" or
 // a path -> "file").
 std::string protocolWhitelist(const std::string& url);

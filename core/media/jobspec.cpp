@@ -483,17 +483,23 @@ FfmpegCommand ffmpegCommand(const JobSpec& spec, const std::string& clusterUrl,
     FfmpegCommandBuilder b;
     const std::string cluster = "rtmp,tcp"; // the nodes: plain RTMP on loopback or the LAN
     switch (spec.kind) {
-    case JobKind::Pull:
-        b.input(spec.remote, spec.remoteOptions, protocolWhitelist(spec.remote));
+    case JobKind::Pull: {
+        auto options = spec.remoteOptions;
+        if (!spec.remoteTcUrl.empty())
+            options.insert(options.end(), {"-rtmp_tcurl", spec.remoteTcUrl});
+        b.input(spec.remote, options, protocolWhitelist(spec.remote));
         b.add({"-map", "0:v:0?", "-map", "0:a:0?", "-c:v", "copy", "-c:a", "aac", "-b:a", "128k",
                "-ar", "44100", "-f", "flv"});
         b.output(clusterUrl, cluster);
         break;
+    }
     case JobKind::Push:
     case JobKind::Social:
         b.input(clusterUrl, {"-rw_timeout", "8000000"}, cluster);
         b.add({"-map", "0", "-c", "copy", "-f",
                spec.remoteFormat.empty() ? "flv" : spec.remoteFormat});
+        if (!spec.remoteTcUrl.empty())
+            b.add({"-rtmp_tcurl", spec.remoteTcUrl});
         b.output(spec.remote, protocolWhitelist(spec.remote));
         break;
     case JobKind::Record:

@@ -49,6 +49,9 @@ struct JobSpec {
     // Pull: "username=…&password=…&token=…" from the provision's `credentials`, appended to the
     // cluster URL when the node group checks publishers by round trip.
     std::string publishCredentials;
+    // Set when the job runs: the tcUrl with the name for an rtmp remote that ffmpeg reaches by
+    // the address checked (urlpolicy.h pinResolved).
+    std::string remoteTcUrl;
 
     bool operator==(const JobSpec&) const = default;
 };

@@ -654,6 +654,8 @@ struct MediaManager::Impl {
                     return;
                 }
                 run.remote = *pinned;
+                if (*pinned != spec.remote && toLower(spec.remote.substr(0, 7)) == "rtmp://")
+                    run.remoteTcUrl = rtmpTcUrl(spec.remote);
             }
         if (spec.kind == JobKind::Record) {
             const fs::path dir = options.dataDir / "recordings" / safeSegment(j.nodeGroup) /

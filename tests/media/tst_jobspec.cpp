@@ -1006,6 +1006,18 @@ void TestJobSpec::pinnedUrlCarriesTheCheckedAddress() {
     QVERIFY2(*pinned == "rtsp://user:pw@127.0.0.1:8554/cam?x=1" ||
                  *pinned == "rtsp://user:pw@[::1]:8554/cam?x=1",
              pinned->c_str());
+    // An rtmp server with virtual hosts still sees the name in the tcUrl.
+    QCOMPARE(rtmpTcUrl("rtmp://ingest.example.com:1935/live2/sk-1?x=1"),
+             std::string("rtmp://ingest.example.com:1935/live2"));
+    QCOMPARE(rtmpTcUrl("rtmp://u@h/a/b/key"), std::string("rtmp://h/a/b"));
+    JobSpec social;
+    social.kind = JobKind::Social;
+    social.remote = "rtmp://127.0.0.1/live2/sk-1";
+    social.remoteTcUrl = "rtmp://ingest.example.com/live2";
+    const auto argv = ffmpegCommand(social, "rtmp://127.0.0.1:24001/live/cam").argv;
+    const auto tc = std::find(argv.begin(), argv.end(), std::string("-rtmp_tcurl"));
+    QVERIFY(tc != argv.end() && tc + 1 != argv.end());
+    QCOMPARE(*(tc + 1), social.remoteTcUrl);
     auto tls = pinResolved("rtmps://localhost/app/key", policy);
     QVERIFY(tls);
     QCOMPARE(*tls, std::string("rtmps://localhost/app/key"));
