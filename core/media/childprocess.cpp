@@ -108,6 +108,49 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const ProcessOptions& 
         ::close(out[1]);
         return fail("spawn_failed", std::string("pipe: ") + std::strerror(errno));
     }
+    // Each document is written whole into its pipe before the child starts (it fits in the pipe
+    // buffer, so this never blocks, and no SIGPIPE: the read end is ours until then). The read
+    // ends are moved above every target descriptor first, so placing one never closes another.
+    const int firstFree = 3 + static_cast<int>(options.documents.size());
+    std::vector<int> docFds;
+    auto closeDocs = [&docFds] {
+        for (int fd : docFds)
+            ::close(fd);
+    };
+    for (const auto& doc : options.documents) {
+        int p[2];
+        if (doc.size() > 60 * 1024 || ::pipe2(p, O_CLOEXEC) != 0) {
+            closeDocs();
+            ::close(out[0]);
+            ::close(out[1]);
+            ::close(err[0]);
+            ::close(err[1]);
+            return fail("spawn_failed", "cannot hand a document to the child");
+        }
+        std::size_t done = 0;
+        while (done < doc.size()) {
+            const auto n = ::write(p[1], doc.data() + done, doc.size() - done);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;
+            done += static_cast<std::size_t>(n);
+        }
+        ::close(p[1]);
+        const int high = ::fcntl(p[0], F_DUPFD_CLOEXEC, firstFree);
+        ::close(p[0]);
+        if (done < doc.size() || high < 0) {
+            if (high >= 0)
+                ::close(high);
+            closeDocs();
+            ::close(out[0]);
+            ::close(out[1]);
+            ::close(err[0]);
+            ::close(err[1]);
+            return fail("spawn_failed", "cannot hand a document to the child");
+        }
+        docFds.push_back(high);
+    }
     posix_spawnattr_t attr;
     posix_spawn_file_actions_t actions;
     posix_spawnattr_init(&attr);
@@ -123,10 +166,12 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const ProcessOptions& 
     posix_spawn_file_actions_addopen(&actions, 0, options.stdinFile.c_str(), O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, out[1], 1);
     posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+    for (std::size_t i = 0; i < docFds.size(); ++i) // dup2 clears close-on-exec on the copy
+        posix_spawn_file_actions_adddup2(&actions, docFds[i], 3 + static_cast<int>(i));
     if (!options.workDir.empty())
         posix_spawn_file_actions_addchdir_np(&actions, options.workDir.c_str());
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
-    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+    posix_spawn_file_actions_addclosefrom_np(&actions, firstFree);
 #endif
     std::vector<char*> argv;
     const std::string programPath = program.string();
@@ -144,6 +189,7 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const ProcessOptions& 
         ::posix_spawn(&pid, programPath.c_str(), &actions, &attr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
+    closeDocs();
     ::close(out[1]);
     ::close(err[1]);
     if (rc != 0) {

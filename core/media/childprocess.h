@@ -39,6 +39,9 @@ struct ProcessOptions {
     std::map<std::string, std::string> env;
     std::filesystem::path workDir; // empty: ours
     std::string stdinFile = "/dev/null";
+    // Small documents (up to 60 KiB each) the child reads on descriptors 3, 4, … from pipes:
+    // how secrets reach a child without its command line, which every local user can read.
+    std::vector<std::string> documents;
 };
 
 enum class OutputStream { Out, Err };

@@ -2,10 +2,6 @@
 
 #include "core/util/strings.h"
 
-#include <arpa/inet.h>
-#include <netdb.h>
-#include <sys/socket.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -16,124 +12,6 @@ namespace sy::media {
 namespace {
 
 using model::Problems;
-
-struct Url {
-    std::string scheme, user, password, host, path, query;
-    int port = 0;
-};
-
-// scheme://[user[:password]@]host[:port][/path][?query]; IPv6 hosts in brackets.
-std::optional<Url> parseUrl(const std::string& text) {
-    Url u;
-    const auto colon = text.find("://");
-    if (colon == std::string::npos || colon == 0)
-        return std::nullopt;
-    u.scheme = toLower(text.substr(0, colon));
-    for (char c : u.scheme)
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.')
-            return std::nullopt;
-    std::string rest = text.substr(colon + 3);
-    for (char c : text)
-        if (static_cast<unsigned char>(c) < 0x20 || c == ' ' || c == 0x7f)
-            return std::nullopt;
-    const auto q = rest.find('?');
-    if (q != std::string::npos) {
-        u.query = rest.substr(q + 1);
-        rest.resize(q);
-    }
-    const auto slash = rest.find('/');
-    std::string authority = rest.substr(0, slash);
-    u.path = slash == std::string::npos ? "" : rest.substr(slash);
-    if (const auto at = authority.rfind('@'); at != std::string::npos) {
-        const auto userinfo = authority.substr(0, at);
-        authority = authority.substr(at + 1);
-        const auto c = userinfo.find(':');
-        u.user = userinfo.substr(0, c);
-        if (c != std::string::npos)
-            u.password = userinfo.substr(c + 1);
-    }
-    std::string portText;
-    if (authority.starts_with('[')) {
-        const auto close = authority.find(']');
-        if (close == std::string::npos)
-            return std::nullopt;
-        u.host = authority.substr(1, close - 1);
-        if (close + 1 < authority.size()) {
-            if (authority[close + 1] != ':')
-                return std::nullopt;
-            portText = authority.substr(close + 2);
-        }
-    } else {
-        const auto c = authority.rfind(':');
-        u.host = authority.substr(0, c);
-        if (c != std::string::npos)
-            portText = authority.substr(c + 1);
-    }
-    if (u.host.empty())
-        return std::nullopt;
-    if (!portText.empty()) {
-        const auto port = parseInt(portText);
-        if (!port || *port < 1 || *port > 65535)
-            return std::nullopt;
-        u.port = static_cast<int>(*port);
-    }
-    return u;
-}
-
-std::optional<std::string> hostAllowed(HostClass c, const UrlPolicy& policy,
-                                       const std::string& host) {
-    switch (c) {
-    case HostClass::Public:
-        return std::nullopt;
-    case HostClass::Loopback:
-        if (policy.allowLoopback)
-            return std::nullopt;
-        return "loopback address " + sy::quoted(host) + " is not allowed by the URL policy";
-    case HostClass::Private:
-        if (policy.allowPrivate)
-            return std::nullopt;
-        return "private address " + sy::quoted(host) + " is not allowed by the URL policy";
-    case HostClass::LinkLocal:
-        if (policy.allowLinkLocal)
-            return std::nullopt;
-        return "link-local address " + sy::quoted(host) +
-               " (cloud instance metadata lives there) is not allowed by the URL policy";
-    case HostClass::Unspecified:
-        return "unspecified address " + sy::quoted(host) + " cannot be a source or destination";
-    }
-    return std::nullopt;
-}
-
-HostClass classifyV4(std::uint32_t a) { // host byte order
-    if ((a >> 24) == 127)
-        return HostClass::Loopback;
-    if (a == 0)
-        return HostClass::Unspecified;
-    if ((a >> 24) == 10 || (a >> 20) == 0xAC1 || (a >> 16) == 0xC0A8 || (a >> 22) == 0x191)
-        return HostClass::Private; // 10/8, 172.16/12, 192.168/16, 100.64/10 (CGNAT)
-    if ((a >> 16) == 0xA9FE)
-        return HostClass::LinkLocal;
-    return HostClass::Public;
-}
-
-HostClass classifyV6(const in6_addr& a) {
-    static const in6_addr loop = IN6ADDR_LOOPBACK_INIT;
-    static const in6_addr any = IN6ADDR_ANY_INIT;
-    if (std::memcmp(&a, &loop, sizeof a) == 0)
-        return HostClass::Loopback;
-    if (std::memcmp(&a, &any, sizeof a) == 0)
-        return HostClass::Unspecified;
-    if (IN6_IS_ADDR_V4MAPPED(&a)) {
-        std::uint32_t v4;
-        std::memcpy(&v4, &a.s6_addr[12], 4);
-        return classifyV4(ntohl(v4));
-    }
-    if ((a.s6_addr[0] & 0xfe) == 0xfc)
-        return HostClass::Private;
-    if (a.s6_addr[0] == 0xfe && (a.s6_addr[1] & 0xc0) == 0x80)
-        return HostClass::LinkLocal;
-    return HostClass::Public;
-}
 
 // One stream's camParams.properties, read with paths for problems.
 struct Props {
@@ -181,34 +59,35 @@ struct Props {
     }
 };
 
-// A URL of one of `schemes`, allowed by the policy (IP literals; names are checked when the job
-// starts). Returns the parsed URL or records a problem.
-std::optional<Url> checkUrl(const std::string& text, const std::vector<std::string>& schemes,
-                            const UrlPolicy& policy, const std::string& path, Problems& problems) {
-    auto u = parseUrl(text);
+// A URL of one of `schemes`, allowed by the policy (IP literals and metadata names; other names
+// are checked when the job starts). Returns the parsed URL or records a problem.
+std::optional<MediaUrl> checkUrl(const std::string& text, const std::vector<std::string>& schemes,
+                                 const UrlPolicy& policy, const std::string& path,
+                                 Problems& problems) {
+    auto u = parseMediaUrl(text);
     if (!u) {
-        problems.push_back({path, "is not a valid URL (scheme://host[:port]/path): " +
-                                      sy::quoted(text.substr(0, 200))});
+        problems.push_back({path, u.error().message});
         return std::nullopt;
     }
     if (std::find(schemes.begin(), schemes.end(), u->scheme) == schemes.end()) {
-        std::string allowed;
+        std::string allowedSchemes;
         for (const auto& s : schemes)
-            allowed += (allowed.empty() ? "" : ", ") + s;
-        problems.push_back(
-            {path, "scheme " + sy::quoted(u->scheme) + " is not allowed here (" + allowed + ")"});
+            allowedSchemes += (allowedSchemes.empty() ? "" : ", ") + s;
+        problems.push_back({path, "scheme " + sy::quoted(u->scheme) + " is not allowed here (" +
+                                      allowedSchemes + ")"});
         return std::nullopt;
     }
-    const auto lower = toLower(u->host);
-    const auto cls = lower == "localhost" || lower.ends_with(".localhost")
-                         ? std::optional(HostClass::Loopback)
-                         : classifyLiteral(u->host);
-    if (cls)
-        if (auto why = hostAllowed(*cls, policy, u->host)) {
-            problems.push_back({path, *why});
-            return std::nullopt;
-        }
-    return u;
+    // ffmpeg's rtmp has no option for a password: it would have to be on its command line.
+    if ((u->scheme == "rtmp" || u->scheme == "rtmps") && !u->password.empty()) {
+        problems.push_back({path, "an rtmp URL cannot carry a password (user:password@): "
+                                  "put the credentials in the stream key or the query"});
+        return std::nullopt;
+    }
+    if (auto why = hostProblem(*u, policy)) {
+        problems.push_back({path, *why});
+        return std::nullopt;
+    }
+    return std::move(u).value();
 }
 
 std::string joinQuery(const std::vector<std::pair<std::string, std::string>>& kv) {
@@ -242,6 +121,7 @@ std::string srtOptions(const Props& p, const char* mode, std::vector<std::string
             p.problems.push_back(
                 {model::joinPath(p.path, "streamid"), "has characters not allowed"});
         kv.emplace_back("streamid", *id);
+        secrets.push_back(*id); // often carries the publisher's secret (",s=…")
     }
     return joinQuery(kv);
 }
@@ -250,27 +130,23 @@ std::string ipHost(const std::string& ip) {
     return ip.find(':') != std::string::npos ? "[" + ip + "]" : ip;
 }
 
-std::string maskedUrl(const Url& u, const std::string& original, bool keyInPath) {
-    std::string out = u.scheme + "://";
-    if (!u.user.empty())
-        out += u.user + (u.password.empty() ? "" : ":••••") + "@";
-    out += u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host;
-    if (u.port)
-        out += ":" + std::to_string(u.port);
-    std::string path = u.path;
+std::string maskedUrl(const MediaUrl& u, bool keyInPath) {
+    MediaUrl shown = u;
+    if (!u.password.empty())
+        shown.userinfo = u.user + ":••••";
     if (keyInPath) {
-        const auto last = path.rfind('/');
-        if (last != std::string::npos && last + 1 < path.size())
-            path = path.substr(0, last + 1) + "••••";
+        const auto last = shown.path.rfind('/');
+        if (last != std::string::npos && last > 0 && last + 1 < shown.path.size())
+            shown.path = shown.path.substr(0, last + 1) + "••••";
     }
-    out += path;
-    if (!u.query.empty())
-        out += "?••••";
-    (void)original;
-    return out;
+    if (!shown.query.empty())
+        shown.query = "••••";
+    return shown.text();
 }
 
-void addUrlSecrets(const Url& u, bool keyInPath, std::vector<std::string>& secrets) {
+// The values that grant access: the password, the stream key, every query value (tokens,
+// signatures), as written: what ffmpeg and its errors show.
+void addUrlSecrets(const MediaUrl& u, bool keyInPath, std::vector<std::string>& secrets) {
     if (!u.password.empty())
         secrets.push_back(u.password);
     if (keyInPath) {
@@ -278,6 +154,9 @@ void addUrlSecrets(const Url& u, bool keyInPath, std::vector<std::string>& secre
         if (last != std::string::npos && last + 1 < u.path.size())
             secrets.push_back(u.path.substr(last + 1));
     }
+    for (const auto& param : split(u.query, '&'))
+        if (const auto eq = param.find('='); eq != std::string_view::npos && eq + 1 < param.size())
+            secrets.emplace_back(param.substr(eq + 1));
 }
 
 const std::vector<std::string> kPullTypes = {"rtmp", "rtsp",   "ipcam",      "hls",      "file",
@@ -292,9 +171,11 @@ void pullFromUrl(JobSpec& j, const Props& p, const std::string& key,
     auto u = checkUrl(text, schemes, policy, model::joinPath(p.path, key), p.problems);
     if (!u || p.problems.size() != before)
         return;
+    // An rtmp source's last path segment is its stream key, as a destination's is.
+    const bool keyInPath = u->scheme == "rtmp" || u->scheme == "rtmps";
     j.remote = text;
-    j.remoteMasked = maskedUrl(*u, text, false);
-    addUrlSecrets(*u, false, j.secrets);
+    j.remoteMasked = maskedUrl(*u, keyInPath);
+    addUrlSecrets(*u, keyInPath, j.secrets);
 }
 
 void fileSource(JobSpec& j, const Props& p, const UrlPolicy& policy) {
@@ -390,13 +271,14 @@ void fillFromCamParams(JobSpec& j, const Props& p, const UrlPolicy& policy) {
             auto u = checkUrl(url, {"rtsp"}, policy, model::joinPath(p.path, "host"), p.problems);
             if (u && p.problems.size() == before) {
                 j.remote = url;
-                j.remoteMasked = maskedUrl(*u, url, false);
+                j.remoteMasked = maskedUrl(*u, false);
             }
         }
         j.remoteOptions = {"-rtsp_transport", "tcp", "-timeout", "8000000"};
     } else if (type == "hls") {
         pullFromUrl(j, p, p.get("hlsUri") ? "hlsUri" : "uri", {"http", "https"}, policy);
-        j.remoteOptions = {"-rw_timeout", "8000000"};
+        // A redirect would lead the playlist request past the policy.
+        j.remoteOptions = {"-rw_timeout", "8000000", "-max_redirects", "0"};
     } else if (type == "file") {
         fileSource(j, p, policy);
     } else if (type == "srt" || type == "mpegts") {
@@ -458,7 +340,7 @@ void fillFromCamParams(JobSpec& j, const Props& p, const UrlPolicy& policy) {
         if (!u || p.problems.size() != before)
             return;
         j.remote = text;
-        j.remoteMasked = maskedUrl(*u, text, true);
+        j.remoteMasked = maskedUrl(*u, true);
         addUrlSecrets(*u, true, j.secrets);
     }
 }
@@ -479,43 +361,6 @@ std::string_view toString(JobKind k) {
         return "transcode";
     }
     return "pull";
-}
-
-std::optional<HostClass> classifyLiteral(const std::string& host) {
-    in_addr v4{};
-    if (::inet_pton(AF_INET, host.c_str(), &v4) == 1)
-        return classifyV4(ntohl(v4.s_addr));
-    in6_addr v6{};
-    if (::inet_pton(AF_INET6, host.c_str(), &v6) == 1)
-        return classifyV6(v6);
-    return std::nullopt;
-}
-
-std::optional<std::string> checkResolved(const std::string& url, const UrlPolicy& policy) {
-    auto u = parseUrl(url);
-    if (!u)
-        return std::nullopt; // file paths; URLs were checked when the provision was stored
-    if (classifyLiteral(u->host))
-        return hostAllowed(*classifyLiteral(u->host), policy, u->host);
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* res = nullptr;
-    const int rc = ::getaddrinfo(u->host.c_str(), nullptr, &hints, &res);
-    if (rc != 0)
-        return "cannot resolve " + sy::quoted(u->host) + ": " + ::gai_strerror(rc);
-    std::optional<std::string> why;
-    for (auto* a = res; a && !why; a = a->ai_next) {
-        HostClass c = HostClass::Public;
-        if (a->ai_family == AF_INET)
-            c = classifyV4(ntohl(reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr.s_addr));
-        else if (a->ai_family == AF_INET6)
-            c = classifyV6(reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr);
-        if (auto bad = hostAllowed(c, policy, u->host))
-            why = *bad + " (the name resolves there)";
-    }
-    ::freeaddrinfo(res);
-    return why;
 }
 
 Result<std::vector<JobSpec>, Problems>
@@ -567,7 +412,7 @@ jobsForProvision(const model::ProvisionRequest& p, const UrlPolicy& policy,
                               problems);
             if (u && problems.size() == before) {
                 j.remote = text;
-                j.remoteMasked = maskedUrl(*u, text, true);
+                j.remoteMasked = maskedUrl(*u, true);
                 addUrlSecrets(*u, true, j.secrets);
             }
             jobs.push_back(std::move(j));
@@ -587,21 +432,30 @@ jobsForProvision(const model::ProvisionRequest& p, const UrlPolicy& policy,
     // Round-trip auth (reference §3.4 `credentials`): restreamers publish into the cluster with
     // the provision's credentials; the media manager uses them when the group asks for them.
     if (p.credentials) {
+        // The password and token are stored sealed (MediaManager::sealSecrets).
+        const auto opened = [&](const std::optional<std::string>& v, const char* key) {
+            return v && !v->empty() ? std::optional(plain(*v, model::joinPath("credentials", key)))
+                                    : std::nullopt;
+        };
+        const auto password = opened(p.credentials->password, "password");
+        const auto token = opened(p.credentials->token, "token");
         std::string query;
         const auto add = [&](const char* key, const std::optional<std::string>& v) {
             if (v && !v->empty())
                 query += (query.empty() ? "" : "&") + std::string(key) + "=" + formEncode(*v);
         };
         add("username", p.credentials->username);
-        add("password", p.credentials->password);
-        add("token", p.credentials->token);
+        add("password", password);
+        add("token", token);
         for (auto& j : jobs) {
             if (j.kind != JobKind::Pull || query.empty())
                 continue;
             j.publishCredentials = query;
-            for (const auto& secret : {p.credentials->password, p.credentials->token})
-                if (secret && !secret->empty())
+            for (const auto& secret : {password, token})
+                if (secret && !secret->empty()) {
                     j.secrets.push_back(*secret);
+                    j.secrets.push_back(formEncode(*secret));
+                }
         }
     }
     if (!problems.empty())
@@ -624,23 +478,29 @@ std::string formEncode(std::string_view text) {
     return out;
 }
 
-std::vector<std::string> ffmpegArguments(const JobSpec& spec, const std::string& clusterUrl,
-                                         const std::string& outputFile) {
-    std::vector<std::string> a{"ffmpeg",    "-hide_banner", "-nostdin",      "-loglevel", "error",
-                               "-progress", "pipe:1",       "-stats_period", "0.5"};
-    auto add = [&](std::initializer_list<std::string> more) {
-        a.insert(a.end(), more);
-    };
+FfmpegCommand ffmpegCommand(const JobSpec& spec, const std::string& clusterUrl,
+                            const std::string& outputFile) {
+    FfmpegCommandBuilder b;
+    const std::string cluster = "rtmp,tcp"; // the nodes: plain RTMP on loopback or the LAN
     switch (spec.kind) {
-    case JobKind::Pull:
-        a.insert(a.end(), spec.remoteOptions.begin(), spec.remoteOptions.end());
-        add({"-i", spec.remote, "-map", "0:v:0?", "-map", "0:a:0?", "-c:v", "copy", "-c:a", "aac",
-             "-b:a", "128k", "-ar", "44100", "-f", "flv", clusterUrl});
+    case JobKind::Pull: {
+        auto options = spec.remoteOptions;
+        if (!spec.remoteTcUrl.empty())
+            options.insert(options.end(), {"-rtmp_tcurl", spec.remoteTcUrl});
+        b.input(spec.remote, options, protocolWhitelist(spec.remote));
+        b.add({"-map", "0:v:0?", "-map", "0:a:0?", "-c:v", "copy", "-c:a", "aac", "-b:a", "128k",
+               "-ar", "44100", "-f", "flv"});
+        b.output(clusterUrl, cluster);
         break;
+    }
     case JobKind::Push:
     case JobKind::Social:
-        add({"-rw_timeout", "8000000", "-i", clusterUrl, "-map", "0", "-c", "copy", "-f",
-             spec.remoteFormat.empty() ? "flv" : spec.remoteFormat, spec.remote});
+        b.input(clusterUrl, {"-rw_timeout", "8000000"}, cluster);
+        b.add({"-map", "0", "-c", "copy", "-f",
+               spec.remoteFormat.empty() ? "flv" : spec.remoteFormat});
+        if (!spec.remoteTcUrl.empty())
+            b.add({"-rtmp_tcurl", spec.remoteTcUrl});
+        b.output(spec.remote, protocolWhitelist(spec.remote));
         break;
     case JobKind::Record:
         // Matroska stays readable up to the last cluster when the capture is cut short; the
@@ -648,14 +508,20 @@ std::vector<std::string> ffmpegArguments(const JobSpec& spec, const std::string&
         // One SIGTERM does not interrupt ffmpeg's blocking read once it runs (a second one
         // aborts the trailer), so a short read timeout ends the capture by itself soon after the
         // publisher leaves; short clusters flushed at once keep a hard kill from losing much.
-        add({"-rw_timeout", "2000000", "-i", clusterUrl, "-map", "0", "-c", "copy",
-             "-cluster_time_limit", "2000", "-flush_packets", "1", "-f", "matroska", "-y",
-             outputFile});
+        b.input(clusterUrl, {"-rw_timeout", "2000000"}, cluster);
+        b.add({"-map", "0", "-c", "copy", "-cluster_time_limit", "2000", "-flush_packets", "1",
+               "-f", "matroska", "-y"});
+        b.output(outputFile, "file");
         break;
-    case JobKind::Transcode: // one input, N outputs: ladderArguments() (transcodeladder.h)
+    case JobKind::Transcode: // one input, N outputs: ladderCommand() (transcodeladder.h)
         break;
     }
-    return a;
+    return b.take();
+}
+
+std::vector<std::string> ffmpegArguments(const JobSpec& spec, const std::string& clusterUrl,
+                                         const std::string& outputFile) {
+    return ffmpegCommand(spec, clusterUrl, outputFile).logical;
 }
 
 std::string scrub(std::string text, const std::vector<std::string>& secrets) {

@@ -8,6 +8,8 @@
 // - cloudParams: a recording of the stream, uploaded to a storage target.
 // Pure functions: no I/O except the optional name resolution in checkResolved().
 
+#include "core/media/ffmpegcommand.h"
+#include "core/media/urlpolicy.h"
 #include "core/model/problem.h"
 #include "core/model/provision.h"
 #include "core/util/result.h"
@@ -23,17 +25,6 @@ namespace sy::media {
 // transcoder node where the top rendition is published.
 enum class JobKind { Pull, Push, Social, Record, Transcode };
 std::string_view toString(JobKind k); // "pull", "push", "social", "record", "transcode"
-
-// Which sources and destinations may be used. LOCAL clusters run on loopback, so loopback and
-// private addresses are allowed by default; link-local addresses (169.254.0.0/16, where clouds
-// serve instance metadata, and fe80::/10) never are unless asked for.
-struct UrlPolicy {
-    bool allowLoopback = true;
-    bool allowPrivate = true;
-    bool allowLinkLocal = false;
-    // `file` sources must resolve under one of these directories; empty: file sources refused.
-    std::vector<std::filesystem::path> fileRoots;
-};
 
 struct JobSpec {
     JobKind kind = JobKind::Pull;
@@ -58,6 +49,9 @@ struct JobSpec {
     // Pull: "username=…&password=…&token=…" from the provision's `credentials`, appended to the
     // cluster URL when the node group checks publishers by round trip.
     std::string publishCredentials;
+    // Set when the job runs: the tcUrl with the name for an rtmp remote that ffmpeg reaches by
+    // the address checked (urlpolicy.h pinResolved).
+    std::string remoteTcUrl;
 
     bool operator==(const JobSpec&) const = default;
 };
@@ -69,16 +63,12 @@ Result<std::vector<JobSpec>, model::Problems>
 jobsForProvision(const model::ProvisionRequest& p, const UrlPolicy& policy,
                  const std::function<Result<std::string>(const std::string&)>& open = {});
 
-// Host classes for the policy.
-enum class HostClass { Public, Loopback, Private, LinkLocal, Unspecified };
-std::optional<HostClass> classifyLiteral(const std::string& host); // nullopt: not an IP literal
-// Resolves `url`'s host (blocking DNS) and checks every address against the policy: what a job
-// runs just before it starts, so a name that points inside is caught too. nullopt when allowed.
-std::optional<std::string> checkResolved(const std::string& url, const UrlPolicy& policy);
-
 // ffmpeg command line of a job. `clusterUrl` is the rtmp URL of the stream on its node (where a
 // pull publishes, where a push, social or record job reads); `outputFile` is the capture file of
 // a recording. Progress goes to stdout (-progress pipe:1) every half second.
+// What runs: no secret in argv (ffmpegcommand.h); ffmpegArguments() is its logical form.
+FfmpegCommand ffmpegCommand(const JobSpec& spec, const std::string& clusterUrl,
+                            const std::string& outputFile = {});
 std::vector<std::string> ffmpegArguments(const JobSpec& spec, const std::string& clusterUrl,
                                          const std::string& outputFile = {});
 

@@ -107,9 +107,20 @@ std::string utcStamp(std::int64_t ms) {
     return buf;
 }
 
+// The stream key is the last path segment of an RTMP URL, pulled or pushed; an SRT streamid often
+// carries the publisher's secret (",s=…").
 bool isSecretProperty(const std::string& key, const std::string& type) {
-    return key == "passphrase" || key == "password" || (key == "rtmpUri" && type == "rtmp-push");
+    return key == "passphrase" || key == "password" || key == "streamid" ||
+           (key == "rtmpUri" && (type == "rtmp-push" || type == "rtmp"));
 }
+
+// A URL whose password or token/sig/passphrase… query values would show in a view.
+bool urlHasSecret(const std::string& v) {
+    return v.find("://") != std::string::npos && maskUrl(v, false) != v;
+}
+
+// The top-level `credentials` (reference §3.4): what grants, not who.
+constexpr const char* kCredentialSecrets[] = {"password", "token"};
 
 bool hasUserinfo(const std::string& v) {
     const auto scheme = v.find("://");
@@ -450,7 +461,7 @@ struct MediaManager::Impl {
 
     // Starts the job's ffmpeg with progress on stdout and scrubbed errors; false (FAULT) when it
     // cannot be started.
-    bool spawn(Job& j, std::vector<std::string> argv, std::int64_t t) {
+    bool spawn(Job& j, FfmpegCommand command, std::int64_t t) {
         auto progress = std::make_shared<Progress>();
         progress->lastAdvanceMs = t;
         const auto secrets = j.spec.secrets;
@@ -458,7 +469,8 @@ struct MediaManager::Impl {
             return now();
         };
         ProcessOptions po;
-        po.argv = std::move(argv);
+        po.argv = std::move(command.argv); // no secret: those are in the documents
+        po.documents = std::move(command.documents);
         auto proc = ChildProcess::spawn(
             po, [progress, secrets, clock](OutputStream s, const std::string& line) {
                 std::lock_guard lock(progress->m);
@@ -555,7 +567,7 @@ struct MediaManager::Impl {
                 routing::rtmpUrl(origin->endpoint.address, origin->endpoint.rtmpPort, r.streamGuid),
                 core.internalStreamToken(j.nodeGroup, r.streamGuid, auth::StreamAction::Publish,
                                          subject)));
-        if (!spawn(j, ladderArguments(ladder, source, outputs), t))
+        if (!spawn(j, ladderCommand(ladder, source, outputs), t))
             return;
         j.sampler = std::make_shared<nodes::ProcessSampler>(j.process->pid());
         j.nodeId = transcoder->nodeId;
@@ -630,14 +642,21 @@ struct MediaManager::Impl {
             spec.kind == JobKind::Pull && roundTrip && !spec.publishCredentials.empty()
                 ? url + "?" + spec.publishCredentials
                 : engine::withToken(url, token);
+        // Resolved once, here: ffmpeg gets the address that was checked, not the name.
+        JobSpec run = spec;
         if (spec.kind == JobKind::Pull || spec.kind == JobKind::Push ||
             spec.kind == JobKind::Social)
-            if (!spec.listen)
-                if (auto why = checkResolved(spec.remote, options.policy)) {
-                    j.lastError = *why;
-                    setState(j, JobState::Fault, *why);
+            if (!spec.listen) {
+                auto pinned = pinResolved(spec.remote, options.policy);
+                if (!pinned) {
+                    j.lastError = pinned.error().message;
+                    setState(j, JobState::Fault, j.lastError);
                     return;
                 }
+                run.remote = *pinned;
+                if (*pinned != spec.remote && toLower(spec.remote.substr(0, 7)) == "rtmp://")
+                    run.remoteTcUrl = rtmpTcUrl(spec.remote);
+            }
         if (spec.kind == JobKind::Record) {
             const fs::path dir = options.dataDir / "recordings" / safeSegment(j.nodeGroup) /
                                  safeSegment(spec.streamGuid);
@@ -664,7 +683,7 @@ struct MediaManager::Impl {
             }
             j.recordingId = *id;
         }
-        if (!spawn(j, ffmpegArguments(spec, clusterUrl, j.captureFile), t))
+        if (!spawn(j, ffmpegCommand(run, clusterUrl, j.captureFile), t))
             return;
         j.nodeId = node->nodeId;
         j.nodeAddress = node->endpoint.address + ":" + std::to_string(node->endpoint.rtmpPort);
@@ -1067,6 +1086,14 @@ struct MediaManager::Impl {
             auto objects = (*engine)->list("");
             if (!objects)
                 continue;
+            // Only what the recordings table says Switchyard wrote there: a folder or bucket
+            // shared with other tools keeps their files, however old.
+            std::set<std::string> ours;
+            if (auto recs = store->listRecordings())
+                for (const auto& r : *recs)
+                    if (r.target == c->name && !r.remoteKey.empty())
+                        ours.insert(r.remoteKey);
+            std::erase_if(*objects, [&](const StoredObject& o) { return !ours.count(o.key); });
             const auto victims = retentionVictims(c->retention, *objects, now());
             std::set<std::string> gone;
             for (const auto& key : victims)
@@ -1219,6 +1246,13 @@ model::Problems MediaManager::check(const model::ProvisionRequest& p) const {
 
 Json MediaManager::sealSecrets(const Json& doc) const {
     Json out = doc;
+    if (out.is_object() && out.contains("credentials") && out["credentials"].is_object())
+        for (const char* k : kCredentialSecrets)
+            if (auto it = out["credentials"].find(k); it != out["credentials"].end() &&
+                                                      it->is_string() &&
+                                                      !it->get_ref<const std::string&>().empty() &&
+                                                      !SecretBox::isSealed(it->get<std::string>()))
+                *it = impl_->box->seal(it->get<std::string>());
     if (!out.contains("streams") || !out["streams"].is_array())
         return out;
     for (auto& s : out["streams"]) {
@@ -1236,7 +1270,8 @@ Json MediaManager::sealSecrets(const Json& doc) const {
         for (auto& [k, v] : props.items()) {
             if (!v.is_string() || SecretBox::isSealed(v.get<std::string>()))
                 continue;
-            if (isSecretProperty(k, type) || hasUserinfo(v.get<std::string>()))
+            if (isSecretProperty(k, type) || hasUserinfo(v.get<std::string>()) ||
+                urlHasSecret(v.get<std::string>()))
                 v = impl_->box->seal(v.get<std::string>());
         }
     }
@@ -1245,6 +1280,12 @@ Json MediaManager::sealSecrets(const Json& doc) const {
 
 Json MediaManager::maskSecrets(const Json& doc) {
     Json out = doc;
+    if (out.is_object() && out.contains("credentials") && out["credentials"].is_object())
+        for (const char* k : kCredentialSecrets)
+            if (auto it = out["credentials"].find(k); it != out["credentials"].end() &&
+                                                      it->is_string() &&
+                                                      !it->get_ref<const std::string&>().empty())
+                *it = "••••";
     if (!out.contains("streams") || !out["streams"].is_array())
         return out;
     for (auto& s : out["streams"]) {
@@ -1265,7 +1306,7 @@ Json MediaManager::maskSecrets(const Json& doc) {
             const auto text = v.get<std::string>();
             if (SecretBox::isSealed(text) || isSecretProperty(k, type))
                 v = "••••";
-            else if (hasUserinfo(text))
+            else if (hasUserinfo(text) || urlHasSecret(text))
                 v = maskUrl(text, false);
         }
     }
@@ -1277,6 +1318,13 @@ Json MediaManager::keepStoredSecrets(const Json& given, const Json& stored) {
     const auto masked = [](const Json& v) {
         return v.is_string() && v.get<std::string>().find("••••") != std::string::npos;
     };
+    if (out.is_object() && stored.is_object() && out.contains("credentials") &&
+        out["credentials"].is_object() && stored.contains("credentials") &&
+        stored["credentials"].is_object())
+        for (const char* k : kCredentialSecrets)
+            if (auto it = out["credentials"].find(k);
+                it != out["credentials"].end() && masked(*it) && stored["credentials"].contains(k))
+                *it = stored["credentials"][k];
     if (!out.contains("streams") || !out["streams"].is_array() || !stored.contains("streams") ||
         !stored["streams"].is_array())
         return out;

@@ -227,17 +227,18 @@ std::optional<Ladder> ladderForSource(const std::vector<model::ProvisionRequest>
     return std::nullopt;
 }
 
-std::vector<std::string> ladderArguments(const Ladder& l, const std::string& sourceUrl,
-                                         const std::vector<std::string>& outputUrls) {
+FfmpegCommand ladderCommand(const Ladder& l, const std::string& sourceUrl,
+                            const std::vector<std::string>& outputUrls) {
     const auto n = l.renditions.size();
     if (n == 0 || outputUrls.size() != n)
         return {};
-    std::vector<std::string> a{"ffmpeg",    "-hide_banner", "-nostdin",      "-loglevel", "error",
-                               "-progress", "pipe:1",       "-stats_period", "0.5"};
+    FfmpegCommandBuilder b;
+    std::vector<std::string> a; // what follows the input, up to each output
     const auto scheme = toLower(sourceUrl.substr(0, sourceUrl.find("://")));
+    std::vector<std::string> inputOptions;
     if (sourceUrl.find("://") != std::string::npos && (scheme == "rtmp" || scheme == "rtmps"))
-        a.insert(a.end(), {"-rw_timeout", "5000000"});
-    a.insert(a.end(), {"-i", sourceUrl});
+        inputOptions = {"-rw_timeout", "5000000"};
+    b.input(sourceUrl, inputOptions, protocolWhitelist(sourceUrl));
 
     // One decode, split once per rendition. setsar=1: the sizes are exact, so pixels stay square
     // even when a rendition's aspect ratio differs a little from the source's (852x480 of 16:9).
@@ -291,9 +292,17 @@ std::vector<std::string> ladderArguments(const Ladder& l, const std::string& sou
         // Baseline is CAVLC anyway; main and high default to CABAC.
         if (r.entropy == 0 && r.profile != "baseline")
             a.insert(a.end(), {"-coder", "cavlc"});
-        a.insert(a.end(), {"-pix_fmt", "yuv420p", "-c:a", "copy", "-f", "flv", outputUrls[k - 1]});
+        a.insert(a.end(), {"-pix_fmt", "yuv420p", "-c:a", "copy", "-f", "flv"});
+        b.add(a);
+        a.clear();
+        b.output(outputUrls[k - 1], protocolWhitelist(outputUrls[k - 1]));
     }
-    return a;
+    return b.take();
+}
+
+std::vector<std::string> ladderArguments(const Ladder& l, const std::string& sourceUrl,
+                                         const std::vector<std::string>& outputUrls) {
+    return ladderCommand(l, sourceUrl, outputUrls).logical;
 }
 
 } // namespace sy::media

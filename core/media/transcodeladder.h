@@ -5,6 +5,7 @@
 // every rendition, scaled and re-encoded with libx264, into an origin.
 // Pure functions: no I/O.
 
+#include "core/media/ffmpegcommand.h"
 #include "core/model/problem.h"
 #include "core/model/provision.h"
 #include "core/util/result.h"
@@ -69,5 +70,8 @@ std::optional<Ladder> ladderForSource(const std::vector<model::ProvisionRequest>
 // stdout (-progress pipe:1) every half second. outputUrls must have one URL per rendition.
 std::vector<std::string> ladderArguments(const Ladder& l, const std::string& sourceUrl,
                                          const std::vector<std::string>& outputUrls);
+// What runs: the same without a secret in argv (ffmpegcommand.h); empty as ladderArguments().
+FfmpegCommand ladderCommand(const Ladder& l, const std::string& sourceUrl,
+                            const std::vector<std::string>& outputUrls);
 
 } // namespace sy::media

@@ -91,13 +91,23 @@ struct GoodRow {
 
 std::vector<GoodRow> goodRows() {
     std::vector<GoodRow> rows;
-    rows.push_back({"rtmp", cam({{"type", "rtmp"}, {"rtmpUri", "rtmp://203.0.113.7/live/src"}}),
-                    pull("rtmp", "rtmp://203.0.113.7/live/src", "rtmp://203.0.113.7/live/src",
-                         {"-rw_timeout", "8000000"})});
-    rows.push_back({"rtmps by name",
-                    cam({{"type", "rtmp"}, {"rtmpUri", "rtmps://src.example.com:443/app/s"}}),
-                    pull("rtmp", "rtmps://src.example.com:443/app/s",
-                         "rtmps://src.example.com:443/app/s", {"-rw_timeout", "8000000"})});
+    {
+        // A pulled rtmp URL's last segment is a stream key too.
+        auto j = pull("rtmp", "rtmp://203.0.113.7/live/src", "rtmp://203.0.113.7/live/••••",
+                      {"-rw_timeout", "8000000"});
+        j.secrets = {"src"};
+        rows.push_back(
+            {"rtmp", cam({{"type", "rtmp"}, {"rtmpUri", "rtmp://203.0.113.7/live/src"}}), j});
+    }
+    {
+        auto j = pull("rtmp", "rtmps://src.example.com:443/app/srckey7?token=t0ken9",
+                      "rtmps://src.example.com:443/app/••••?••••", {"-rw_timeout", "8000000"});
+        j.secrets = {"srckey7", "t0ken9"};
+        rows.push_back({"rtmps by name, key and token",
+                        cam({{"type", "rtmp"},
+                             {"rtmpUri", "rtmps://src.example.com:443/app/srckey7?token=t0ken9"}}),
+                        j});
+    }
     {
         auto j = pull("rtsp", "rtsp://admin:hunter22@192.0.2.10:554/stream1",
                       "rtsp://admin:••••@192.0.2.10:554/stream1",
@@ -111,6 +121,7 @@ std::vector<GoodRow> goodRows() {
     {
         auto j = pull("rtsp", "rtsp://192.0.2.10/s?token=abc", "rtsp://192.0.2.10/s?••••",
                       {"-rtsp_transport", "udp", "-timeout", "8000000"});
+        j.secrets = {"abc"};
         j.attempts = 3;
         j.delayS = 2.5;
         j.persist = true;
@@ -146,7 +157,8 @@ std::vector<GoodRow> goodRows() {
     rows.push_back({"hls",
                     cam({{"type", "hls"}, {"hlsUri", "https://cdn.example.com/live/index.m3u8"}}),
                     pull("hls", "https://cdn.example.com/live/index.m3u8",
-                         "https://cdn.example.com/live/index.m3u8", {"-rw_timeout", "8000000"})});
+                         "https://cdn.example.com/live/index.m3u8",
+                         {"-rw_timeout", "8000000", "-max_redirects", "0"})});
     rows.push_back({"file relative under the root",
                     cam({{"type", "file"}, {"files", "clips/a.mp4"}}),
                     pull("file", "/srv/media/clips/a.mp4", "a.mp4", {"-re"})});
@@ -164,10 +176,10 @@ std::vector<GoodRow> goodRows() {
                       "srt://0.0.0.0:9000?mode=listener&latency=200000&passphrase=0123456789ab&"
                       "streamid=cam1",
                       "srt://0.0.0.0:9000?mode=listener&latency=200000&passphrase=••••&"
-                      "streamid=cam1",
+                      "streamid=••••",
                       {});
         j.listen = true;
-        j.secrets = {"0123456789ab"};
+        j.secrets = {"0123456789ab", "cam1"};
         rows.push_back({"srt listener: latency in microseconds, passphrase, streamid",
                         cam({{"type", "srt"},
                              {"port", "9000"},
@@ -272,18 +284,18 @@ std::vector<GoodRow> goodRows() {
         UrlPolicy strict = defaultPolicy();
         strict.allowLoopback = false;
         strict.allowPrivate = false;
+        auto j = pull("rtmp", "rtmp://8.8.8.8/live/x", "rtmp://8.8.8.8/live/••••",
+                      {"-rw_timeout", "8000000"});
+        j.secrets = {"x"};
         rows.push_back({"public source under the strictest policy",
-                        cam({{"type", "rtmp"}, {"rtmpUri", "rtmp://8.8.8.8/live/x"}}),
-                        pull("rtmp", "rtmp://8.8.8.8/live/x", "rtmp://8.8.8.8/live/x",
-                             {"-rw_timeout", "8000000"}),
-                        strict});
+                        cam({{"type", "rtmp"}, {"rtmpUri", "rtmp://8.8.8.8/live/x"}}), j, strict});
     }
     {
         UrlPolicy linkLocal = defaultPolicy();
         linkLocal.allowLinkLocal = true;
-        rows.push_back({"link-local when the policy allows it",
-                        cam({{"type", "rtsp"}, {"rtspUri", "rtsp://169.254.10.1/x"}}),
-                        pull("rtsp", "rtsp://169.254.10.1/x", "rtsp://169.254.10.1/x",
+        rows.push_back({"link-local ipv6 when the policy allows it",
+                        cam({{"type", "rtsp"}, {"rtspUri", "rtsp://[fe80::1]/x"}}),
+                        pull("rtsp", "rtsp://[fe80::1]/x", "rtsp://[fe80::1]/x",
                              {"-rtsp_transport", "tcp", "-timeout", "8000000"}),
                         linkLocal});
     }
@@ -306,6 +318,11 @@ UrlPolicy noLoopback() {
 UrlPolicy noPrivate() {
     auto p = defaultPolicy();
     p.allowPrivate = false;
+    return p;
+}
+UrlPolicy linkLocalAllowed() {
+    auto p = defaultPolicy();
+    p.allowLinkLocal = true;
     return p;
 }
 
@@ -378,7 +395,7 @@ std::vector<BadRow> badRows() {
         {"link-local ipv6", rtsp("rtsp://[fe80::1]/x"), props + "rtspUri",
          "link-local address 'fe80::1'"},
         {"link-local v4-mapped", rtsp("rtsp://[::ffff:169.254.169.254]/x"), props + "rtspUri",
-         "link-local address"},
+         "cloud instance metadata address '::ffff:169.254.169.254'"},
         {"link-local ipcam",
          cam({{"type", "ipcam"}, {"host", "169.254.169.254"}, {"remoteStreamName", "x"}}),
          props + "host", "link-local address"},
@@ -485,6 +502,60 @@ std::vector<BadRow> badRows() {
          Json::array({{{"streamGuid", "live/a"}, {"destUri", "rtmp://192.0.2.1/a/k"}},
                       {{"streamGuid", "live/b"}, {"destUri", "file://h/etc/passwd"}}}),
          "streams[1].destUri", "scheme 'file'"},
+        // What ffmpeg would read differently from the check (issue 14): refused, not guessed.
+        {"fragment hides the metadata address", rtsp("rtsp://169.254.169.254:554#@example.com/x"),
+         props + "rtspUri", "has a fragment"},
+        {"fragment after a public host", rtsp("rtsp://192.0.2.1/x#@169.254.169.254/y"),
+         props + "rtspUri", "has a fragment"},
+        {"two @ in the authority", rtsp("rtsp://u@169.254.169.254@192.0.2.1/x"), props + "rtspUri",
+         "has more than one '@'"},
+        {"two @, the metadata address last", rtsp("rtsp://u@192.0.2.1@169.254.169.254/x"),
+         props + "rtspUri", "has more than one '@'"},
+        {"@ in the password", rtsp("rtsp://u:p@ss@192.0.2.1/x"), props + "rtspUri",
+         "has more than one '@'"},
+        {"backslash before @", rtsp("rtsp://192.0.2.1\\@169.254.169.254/x"), props + "rtspUri",
+         "has a backslash"},
+        {"backslash as a path separator", rtsp("rtsp://192.0.2.1\\x"), props + "rtspUri",
+         "has a backslash"},
+        {"percent-encoded host", rtsp("rtsp://%31%36%39.254.169.254/x"), props + "rtspUri",
+         "percent-encoded host"},
+        {"decimal IPv4", rtsp("rtsp://2852039166/x"), props + "rtspUri", "non-canonical form"},
+        {"octal IPv4", rtsp("rtsp://0251.0376.0251.0376/x"), props + "rtspUri",
+         "non-canonical form"},
+        {"hex IPv4", rtmp("rtmp://0xa9.0xfe.0xa9.0xfe/live/x"), props + "rtmpUri",
+         "non-canonical form"},
+        {"short IPv4", rtsp("rtsp://127.1/x"), props + "rtspUri", "non-canonical form"},
+        {"IPvFuture", rtsp("rtsp://[v1.x]/x"), props + "rtspUri", "neither a name nor an IP"},
+        {"IPv6 zone", rtsp("rtsp://[fe80::1%25eth0]/x"), props + "rtspUri", ""},
+        {"port out of range", rtsp("rtsp://192.0.2.1:0/x"), props + "rtspUri",
+         "is not a valid URL"},
+        {"rtmp with a password", rtmp("rtmp://u:pw@192.0.2.1/live/x"), props + "rtmpUri",
+         "cannot carry a password"},
+        {"destUri with a password", dest("rtmps://u:pw@192.0.2.1/app/key"), "streams[0].destUri",
+         "cannot carry a password"},
+        // Metadata addresses: never, whatever the policy allows.
+        {"AWS IPv6 metadata", rtsp("rtsp://[fd00:ec2::254]/x"), props + "rtspUri",
+         "cloud instance metadata address 'fd00:ec2::254'"},
+        {"Alibaba metadata", rtsp("rtsp://100.100.100.200/x"), props + "rtspUri",
+         "cloud instance metadata address '100.100.100.200'"},
+        {"Oracle metadata", rtsp("rtsp://192.0.0.192/x"), props + "rtspUri",
+         "cloud instance metadata address"},
+        {"metadata with link-local allowed", rtsp("rtsp://169.254.169.254/x"), props + "rtspUri",
+         "is never allowed", linkLocalAllowed()},
+        {"ECS task metadata", rtsp("rtsp://169.254.170.2/v2/credentials"), props + "rtspUri",
+         "is never allowed", linkLocalAllowed()},
+        {"v4-compatible metadata", rtsp("rtsp://[::169.254.169.254]/x"), props + "rtspUri",
+         "metadata"},
+        {"NAT64 metadata", rtsp("rtsp://[64:ff9b::a9fe:a9fe]/x"), props + "rtspUri", "metadata"},
+        {"6to4 metadata", rtsp("rtsp://[2002:a9fe:a9fe::1]/x"), props + "rtspUri", "metadata"},
+        {"GCP metadata name",
+         cam({{"type", "hls"}, {"hlsUri", "http://metadata.google.internal/x"}}), props + "hlsUri",
+         "is a cloud instance metadata service"},
+        {"GCP metadata name, upper case and dot", dest("rtmp://METADATA.GOOGLE.INTERNAL./app/key"),
+         "streams[0].destUri", "is a cloud instance metadata service"},
+        {"metadata ipcam host",
+         cam({{"type", "ipcam"}, {"host", "fd00:ec2::254"}, {"remoteStreamName", "x"}}),
+         props + "host", "metadata"},
     };
 }
 
@@ -510,6 +581,11 @@ private slots:
     void scrub();
     void scrubTerminatesWhenASecretLooksLikeTheMask();
     void credentialsGoToPullJobsOnly();
+    void pinnedUrlCarriesTheCheckedAddress();
+    void ffmpegCommandCarriesNoSecret_data();
+    void ffmpegCommandCarriesNoSecret();
+    void outputsSplitAsFfmpegReadsThem_data();
+    void outputsSplitAsFfmpegReadsThem();
 };
 
 void TestJobSpec::jobs_data() {
@@ -633,7 +709,7 @@ void TestJobSpec::classify_data() {
     };
     const int pub = int(HostClass::Public), loop = int(HostClass::Loopback),
               priv = int(HostClass::Private), ll = int(HostClass::LinkLocal),
-              any = int(HostClass::Unspecified);
+              any = int(HostClass::Unspecified), meta = int(HostClass::Metadata);
     row("1.2.3.4", pub);
     row("8.8.8.8", pub);
     row("127.0.0.1", loop);
@@ -650,8 +726,18 @@ void TestJobSpec::classify_data() {
     row("100.127.255.255", priv);
     row("100.63.255.255", pub);
     row("100.128.0.1", pub);
-    row("169.254.169.254", ll);
-    row("169.254.0.1", ll);
+    row("169.254.169.254", meta);
+    row("169.254.0.1", meta);
+    row("169.254.170.2", meta);
+    row("100.100.100.200", meta);
+    row("100.100.100.201", priv);
+    row("192.0.0.192", meta);
+    row("fd00:ec2::254", meta);
+    row("fd00:ec2::253", priv);
+    row("::ffff:a9fe:a9fe", meta);
+    row("64:ff9b::a9fe:a9fe", meta);
+    row("64:ff9b::808:808", pub);
+    row("2002:a9fe:a9fe::1", meta);
     row("169.255.0.1", pub);
     row("::1", loop);
     row("::", any);
@@ -661,7 +747,7 @@ void TestJobSpec::classify_data() {
     row("fd12:3456::1", priv);
     row("2001:db8::1", pub);
     row("::ffff:127.0.0.1", loop);
-    row("::ffff:169.254.169.254", ll);
+    row("::ffff:169.254.169.254", meta);
     row("::ffff:10.0.0.1", priv);
     row("::ffff:100.64.1.1", priv);
     row("::ffff:0.0.0.0", any);
@@ -685,17 +771,22 @@ void TestJobSpec::resolved_data() {
     QTest::addColumn<bool>("allowLoopback");
     QTest::addColumn<std::string>("expected"); // parts of the reason, '|'-separated; "" allowed
     QTest::addRow("localhost refused") << std::string("rtsp://localhost/x") << false
-                                       << std::string("loopback address|'localhost'|"
-                                                      "(the name resolves there)");
+                                       << std::string("loopback address|'localhost'");
+    QTest::addRow("localhost. refused")
+        << std::string("rtsp://LOCALHOST./x") << false << std::string("loopback address");
+    QTest::addRow("metadata name, never looked up")
+        << std::string("http://metadata.google.internal/x") << true
+        << std::string("cloud instance metadata service");
+    QTest::addRow("a fragment") << std::string("rtsp://8.8.8.8#@127.0.0.1/x") << true
+                                << std::string("has a fragment");
     QTest::addRow("localhost allowed")
         << std::string("rtsp://localhost/x") << true << std::string();
-    QTest::addRow("short form 127.1") << std::string("rtmp://127.1/live/x") << false
-                                      << std::string("loopback address|'127.1'|resolves there");
-    QTest::addRow("decimal 2130706433") << std::string("rtmp://2130706433/live/x") << false
-                                        << std::string("loopback address|resolves there");
-    QTest::addRow("decimal metadata address")
-        << std::string("http://2852039166/latest/meta-data") << true
-        << std::string("link-local address|resolves there");
+    QTest::addRow("short form 127.1")
+        << std::string("rtmp://127.1/live/x") << true << std::string("'127.1'|non-canonical form");
+    QTest::addRow("decimal 2130706433")
+        << std::string("rtmp://2130706433/live/x") << true << std::string("non-canonical form");
+    QTest::addRow("decimal metadata address") << std::string("http://2852039166/latest/meta-data")
+                                              << true << std::string("non-canonical form");
     QTest::addRow("literal link-local")
         << std::string("rtsp://169.254.169.254/x") << true << std::string("link-local address");
     QTest::addRow("literal public") << std::string("rtsp://8.8.8.8/x") << false << std::string();
@@ -904,6 +995,169 @@ void TestJobSpec::credentialsGoToPullJobsOnly() {
     QVERIFY(plain);
     for (const auto& j : *plain)
         QVERIFY(j.publishCredentials.empty());
+}
+
+// Resolved once: ffmpeg gets the address that was checked instead of the name (no second
+// lookup that a rebinding DNS server could answer differently); TLS schemes keep the name.
+void TestJobSpec::pinnedUrlCarriesTheCheckedAddress() {
+    UrlPolicy policy = defaultPolicy();
+    auto pinned = pinResolved("rtsp://user:pw@localhost:8554/cam?x=1", policy);
+    QVERIFY2(bool(pinned), pinned ? "" : pinned.error().message.c_str());
+    QVERIFY2(*pinned == "rtsp://user:pw@127.0.0.1:8554/cam?x=1" ||
+                 *pinned == "rtsp://user:pw@[::1]:8554/cam?x=1",
+             pinned->c_str());
+    // An rtmp server with virtual hosts still sees the name in the tcUrl.
+    QCOMPARE(rtmpTcUrl("rtmp://ingest.example.com:1935/live2/sk-1?x=1"),
+             std::string("rtmp://ingest.example.com:1935/live2"));
+    QCOMPARE(rtmpTcUrl("rtmp://u@h/a/b/key"), std::string("rtmp://h/a/b"));
+    JobSpec social;
+    social.kind = JobKind::Social;
+    social.remote = "rtmp://127.0.0.1/live2/sk-1";
+    social.remoteTcUrl = "rtmp://ingest.example.com/live2";
+    const auto argv = ffmpegCommand(social, "rtmp://127.0.0.1:24001/live/cam").argv;
+    const auto tc = std::find(argv.begin(), argv.end(), std::string("-rtmp_tcurl"));
+    QVERIFY(tc != argv.end() && tc + 1 != argv.end());
+    QCOMPARE(*(tc + 1), social.remoteTcUrl);
+    auto tls = pinResolved("rtmps://localhost/app/key", policy);
+    QVERIFY(tls);
+    QCOMPARE(*tls, std::string("rtmps://localhost/app/key"));
+    QCOMPARE(*pinResolved("rtmp://192.0.2.1/live/x", policy),
+             std::string("rtmp://192.0.2.1/live/x"));
+    QCOMPARE(*pinResolved("/srv/media/a.mp4", policy), std::string("/srv/media/a.mp4"));
+    policy.allowLoopback = false;
+    QVERIFY(!pinResolved("rtsp://localhost/x", policy));
+}
+
+// No secret on the command line of any job (issue 14): stream keys, passwords, passphrases,
+// streamids, query tokens and the core's stream token ride in the documents the child reads
+// from pipes; every input and output names its protocol whitelist.
+void TestJobSpec::ffmpegCommandCarriesNoSecret_data() {
+    QTest::addColumn<Json>("streams");
+    QTest::addColumn<std::vector<std::string>>("hidden"); // besides the job's own secrets
+    QTest::addRow("pull rtsp with a password")
+        << cam({{"type", "rtsp"}, {"rtspUri", "rtsp://u:campw-1@192.0.2.10/s?token=qtok-2"}})
+        << std::vector<std::string>{"campw-1", "qtok-2"};
+    QTest::addRow("pull rtmp with a key")
+        << cam({{"type", "rtmp"}, {"rtmpUri", "rtmp://192.0.2.1/live/srckey-3"}})
+        << std::vector<std::string>{"srckey-3"};
+    QTest::addRow("pull hls with a signature")
+        << cam({{"type", "hls"}, {"hlsUri", "https://cdn.example.com/i.m3u8?sig=sig-4"}})
+        << std::vector<std::string>{"sig-4"};
+    QTest::addRow("srt listener with passphrase and streamid")
+        << cam({{"type", "srt"},
+                {"port", "9000"},
+                {"passphrase", "srtpass-5678"},
+                {"streamid", "#!::r=live/x,s=sidsec-6"}})
+        << std::vector<std::string>{"srtpass-5678", "sidsec-6"};
+    QTest::addRow("push rtmp with a key")
+        << cam({{"type", "rtmp-push"}, {"rtmpUri", "rtmp://192.0.2.1/app/pushkey-7"}})
+        << std::vector<std::string>{"pushkey-7"};
+    QTest::addRow("push srt with passphrase and streamid")
+        << cam({{"type", "srt-caller"},
+                {"ip", "192.0.2.1"},
+                {"port", "9000"},
+                {"passphrase", "srtpass-8901"},
+                {"streamid", "sidsec-9"}})
+        << std::vector<std::string>{"srtpass-8901", "sidsec-9"};
+    QTest::addRow("social rtmps")
+        << Json::array({{{"streamGuid", "live/cam"},
+                         {"destUri", "rtmps://a.rtmps.example.com:443/app/sk-10?auth=au-11"}}})
+        << std::vector<std::string>{"sk-10", "au-11"};
+    QTest::addRow("record") << Json::array({{{"streamGuid", "live/cam"},
+                                             {"cloudParams", {{"bucketName", "archive"}}}}})
+                            << std::vector<std::string>{};
+}
+
+void TestJobSpec::ffmpegCommandCarriesNoSecret() {
+    QFETCH(Json, streams);
+    QFETCH(std::vector<std::string>, hidden);
+    auto jobs = jobsForProvision(provision(streams), defaultPolicy());
+    QVERIFY2(jobs && jobs->size() == 1, jobs ? "" : sy::model::describe(jobs.error()).c_str());
+    const auto& spec = jobs->front();
+    // The core's stream token rides on the cluster URL, as mediamanager.cpp builds it.
+    const std::string cluster = "rtmp://127.0.0.1:24001/live/cam?token=coretoken-12";
+    const auto c = ffmpegCommand(spec, cluster, "/data/recordings/7.mkv");
+    const auto argv = join(c.argv);
+    auto all = hidden;
+    all.insert(all.end(), spec.secrets.begin(), spec.secrets.end());
+    all.push_back("coretoken-12");
+    std::string docs;
+    for (const auto& d : c.documents)
+        docs += d + "\n";
+    for (const auto& secret : all) {
+        QVERIFY2(argv.find(secret) == std::string::npos, (secret + " in: " + argv).c_str());
+        QVERIFY2(docs.find(secret) != std::string::npos, (secret + " not in: " + docs).c_str());
+    }
+    // The same command as the logical form, with the URLs moved out.
+    QCOMPARE(join(c.logical), join(ffmpegArguments(spec, cluster, "/data/recordings/7.mkv")));
+    QVERIFY(join(c.logical).find("coretoken-12") != std::string::npos);
+    // Each document is read on its descriptor, in order.
+    for (std::size_t i = 0; i < c.documents.size(); ++i) {
+        const auto fd = std::to_string(3 + i);
+        QVERIFY2(argv.find(" pipe:" + fd + " ") != std::string::npos ||
+                     argv.find(" /dev/fd/" + fd + " ") != std::string::npos,
+                 argv.c_str());
+    }
+    // Every input has a whitelist in front of it; a network one is read by concat from a pipe.
+    for (std::size_t i = 0; i + 1 < c.argv.size(); ++i)
+        if (c.argv[i] == "-i") {
+            const auto wl = std::find(c.argv.begin(), c.argv.begin() + std::ptrdiff_t(i),
+                                      std::string("-protocol_whitelist"));
+            QVERIFY2(wl != c.argv.begin() + std::ptrdiff_t(i), argv.c_str());
+        }
+    for (const auto& d : c.documents)
+        if (d.starts_with("ffconcat"))
+            QVERIFY2(d.find("\noption protocol_whitelist '") != std::string::npos, d.c_str());
+    // The cluster input names the node and the stream, nothing else.
+    if (spec.kind == JobKind::Pull)
+        QCOMPARE(c.argv.back(), std::string("rtmp://127.0.0.1:24001/live"));
+}
+
+// An output URL in argv keeps the node and the application; the rest goes to the preset, split
+// as ffmpeg's rtmp splits a URL (rtmpproto.c), so nginx sees the same app and stream name.
+void TestJobSpec::outputsSplitAsFfmpegReadsThem_data() {
+    QTest::addColumn<std::string>("url");
+    QTest::addColumn<std::string>("shown");
+    QTest::addColumn<std::string>("preset");
+    QTest::addRow("cluster with token")
+        << std::string("rtmp://127.0.0.1:24001/live/cam?token=t.k-1")
+        << std::string("rtmp://127.0.0.1:24001/live")
+        << std::string("rtmp_app=live\nrtmp_playpath=cam?token=t.k-1\n");
+    QTest::addRow("app instance: two segments")
+        << std::string("rtmp://h/live2/sub/KEY") << std::string("rtmp://h/live2/sub")
+        << std::string("rtmp_app=live2/sub\nrtmp_playpath=KEY\n");
+    QTest::addRow("rtmps with port and query")
+        << std::string("rtmps://live-api-s.example.com:443/rtmp/FB-1?s_bl=1&a=b")
+        << std::string("rtmps://live-api-s.example.com:443/rtmp")
+        << std::string("rtmp_app=rtmp\nrtmp_playpath=FB-1?s_bl=1&a=b\n");
+    QTest::addRow("mp4 play path")
+        << std::string("rtmp://h/vod/clip.mp4") << std::string("rtmp://h/vod")
+        << std::string("rtmp_app=vod\nrtmp_playpath=mp4:clip.mp4\n");
+    QTest::addRow("flv play path")
+        << std::string("rtmp://h/vod/x.flv") << std::string("rtmp://h/vod")
+        << std::string("rtmp_app=vod\nrtmp_playpath=x\n");
+    QTest::addRow("srt passphrase and streamid")
+        << std::string("srt://192.0.2.1:9000?mode=caller&passphrase=p4ssphrase1&streamid=#!::s=x&"
+                       "latency=120000")
+        << std::string("srt://192.0.2.1:9000?mode=caller&latency=120000")
+        << std::string("passphrase=p4ssphrase1\nstreamid=#!::s=x\n");
+    QTest::addRow("srt without secrets")
+        << std::string("srt://192.0.2.1:9000?mode=caller")
+        << std::string("srt://192.0.2.1:9000?mode=caller") << std::string();
+}
+
+void TestJobSpec::outputsSplitAsFfmpegReadsThem() {
+    QFETCH(std::string, url);
+    QFETCH(std::string, shown);
+    QFETCH(std::string, preset);
+    FfmpegCommandBuilder b;
+    b.output(url, protocolWhitelist(url));
+    const auto c = b.take();
+    QCOMPARE(c.logical.back(), url);
+    QCOMPARE(c.argv.back(), shown);
+    QCOMPARE(c.documents.empty() ? std::string() : c.documents.front(), preset);
+    QCOMPARE(std::count(c.argv.begin(), c.argv.end(), std::string("-fpre")),
+             std::ptrdiff_t(preset.empty() ? 0 : 1));
 }
 
 QTEST_APPLESS_MAIN(TestJobSpec)

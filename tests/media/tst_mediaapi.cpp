@@ -190,6 +190,8 @@ private slots:
     void refusedProvisionsChangedNothing();
     void problemPathsAreJsonPaths();
     void secretsSealedAtRestAndMasked();
+    void moreSecretsSealedAtRestAndMasked_data();
+    void moreSecretsSealedAtRestAndMasked();
     void restreamerOnSimulatedGoesFault();
     void mediaJobsOfAnUnknownGroup();
     void storageTargets();
@@ -359,6 +361,70 @@ void TestMediaApi::secretsSealedAtRestAndMasked() {
     QCOMPARE(f_->as("operator", "DELETE", kProv + "/secretcam").status, 200);
 }
 
+// Secrets beyond stream keys and URL passwords: the provision's own credentials (round-trip
+// auth), an SRT streamid, the key in an rtmp pull's path, and token/sig query values. A viewer
+// never reads them, and no file of the data directory (the SQLite files' bytes) holds them.
+void TestMediaApi::moreSecretsSealedAtRestAndMasked_data() {
+    QTest::addColumn<QByteArray>("doc");
+    QTest::addColumn<QByteArray>("secret");
+    const auto row = [](const char* name, const Json& doc, const char* secret) {
+        QTest::addRow("%s", name) << QByteArray::fromStdString(doc.dump()) << QByteArray(secret);
+    };
+    const auto prov = [](const Json& s, const Json& extra = Json::object()) {
+        Json p = {{"provisionGuid", "moresecret"}, {"streams", Json::array({s})}};
+        p.update(extra);
+        return Json::array({p});
+    };
+    const Json plainCam = cam({{"type", "rtsp"}, {"rtspUri", "rtsp://192.0.2.10/s"}}, "live/more");
+    row("credentials.password",
+        prov(plainCam, {{"credentials", {{"username", "pub"}, {"password", "credpass-987"}}}}),
+        "credpass-987");
+    row("credentials.token", prov(plainCam, {{"credentials", {{"token", "credtoken-555"}}}}),
+        "credtoken-555");
+    row("srt streamid",
+        prov(cam({{"type", "srt"}, {"port", "9123"}, {"streamid", "#!::r=live/x,s=sidsecret42"}},
+                 "live/more")),
+        "sidsecret42");
+    row("rtmp pull key in the path",
+        prov(cam({{"type", "rtmp"}, {"rtmpUri", "rtmp://192.0.2.20/live/pullkey-789"}},
+                 "live/more")),
+        "pullkey-789");
+    row("token query parameter",
+        prov(cam({{"type", "rtsp"}, {"rtspUri", "rtsp://192.0.2.10/s?token=rtsptoken-654"}},
+                 "live/more")),
+        "rtsptoken-654");
+    row("sig query parameter",
+        prov(cam({{"type", "hls"}, {"hlsUri", "http://192.0.2.30/x/index.m3u8?sig=sigvalue-321"}},
+                 "live/more")),
+        "sigvalue-321");
+}
+
+void TestMediaApi::moreSecretsSealedAtRestAndMasked() {
+    QFETCH(QByteArray, doc);
+    QFETCH(QByteArray, secret);
+    const std::string key = secret.toStdString();
+    const auto r = post(Json::parse(doc.toStdString()));
+    QCOMPARE(r.status, 201);
+    const auto one = f_->as("viewer", "GET", kProv + "/moresecret");
+    QCOMPARE(one.status, 200);
+    QVERIFY2(one.body.find(key) == std::string::npos, one.body.c_str());
+    QVERIFY2(one.body.find("••••") != std::string::npos, one.body.c_str());
+    const auto list = f_->as("viewer", "GET", kProv);
+    QVERIFY2(list.body.find(key) == std::string::npos, list.body.c_str());
+    const auto jobs = f_->as("viewer", "GET", "/as/v1/media/ng1/jobs");
+    QVERIFY2(jobs.body.find(key) == std::string::npos, jobs.body.c_str());
+    QVERIFY2(filesContaining(dataDir(), key).empty(),
+             joined(filesContaining(dataDir(), key)).c_str());
+    // The view sent back keeps the stored (sealed) secret.
+    const auto stored = f_->core().store().getProvision("ng1", "moresecret");
+    QVERIFY(bool(stored));
+    QCOMPARE(post(Json::array({body(one)}), "PUT").status, 200);
+    const auto kept = f_->core().store().getProvision("ng1", "moresecret");
+    QVERIFY(bool(kept));
+    QVERIFY2(kept->doc.dump().find("••••") == std::string::npos, kept->doc.dump().c_str());
+    QCOMPARE(f_->as("operator", "DELETE", kProv + "/moresecret").status, 200);
+}
+
 void TestMediaApi::restreamerOnSimulatedGoesFault() {
     QCOMPARE(
         post(one("restream1", cam({{"type", "rtmp"}, {"rtmpUri", "rtmp://192.0.2.60/live/src"}},
@@ -397,7 +463,8 @@ void TestMediaApi::restreamerOnSimulatedGoesFault() {
             found = true;
             QCOMPARE(j["nodeGroup"].get<std::string>(), std::string("ng1"));
             QCOMPARE(j["streamGuid"].get<std::string>(), std::string("live/restream1"));
-            QCOMPARE(j["remote"].get<std::string>(), std::string("rtmp://192.0.2.60/live/src"));
+            // The last segment of a pulled rtmp URL is a stream key: masked.
+            QCOMPARE(j["remote"].get<std::string>(), std::string("rtmp://192.0.2.60/live/••••"));
             QCOMPARE(j["state"].get<std::string>(), std::string("FAULT"));
         }
     QVERIFY2(found, r.body.c_str());

@@ -80,6 +80,8 @@ private slots:
     void recordingIsUploadedToFolderAndS3();
     void interruptedUploadsAreFinishedOnceAfterRestart();
     void nodeGroupDefaultRecordsEveryStreamAndRetentionPrunes();
+    void retentionLeavesFilesSwitchyardNeverWrote();
+    void noSecretOnAnyCommandLine();
 
 private:
     void putTargets(const QString& s3Endpoint);
@@ -606,6 +608,102 @@ void TestMediaJobs::nodeGroupDefaultRecordsEveryStreamAndRetentionPrunes() {
         files += e.is_regular_file() ? 1 : 0;
     QCOMPARE(files, 1);
     QVERIFY(host_->media().removeTarget("group-archive"));
+}
+
+// A folder target over a directory shared with another tool: retention (maxAgeDays 30) deletes
+// Switchyard's own 40-day-old upload, journalled in the recordings table, and leaves a foreign
+// file of the same age, at the top and beside the recording, untouched.
+void TestMediaJobs::retentionLeavesFilesSwitchyardNeverWrote() {
+    const auto dir = std::filesystem::path(dir_.filePath(QStringLiteral("shared")).toStdString());
+    std::filesystem::create_directories(dir / "live" / "old");
+    auto put = host_->media().putTarget(nlohmann::json{{"name", "shared"},
+                                                       {"kind", "folder"},
+                                                       {"settings", {{"path", dir.string()}}},
+                                                       {"retention", {{"maxAgeDays", 30}}}});
+    QVERIFY2(put, put ? "" : put.error().message.c_str());
+    const auto write = [](const std::filesystem::path& p) {
+        QFile f(q(p.string()));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(100, 'x'));
+        f.close();
+        const auto old =
+            std::filesystem::file_time_type::clock::now() - std::chrono::hours(24 * 40);
+        std::filesystem::last_write_time(p, old);
+    };
+    const auto foreignTop = dir / "someone-elses-backup.tar";
+    const auto foreignBeside = dir / "live" / "old" / "notes.mp4";
+    const auto own = dir / "live" / "old" / "20261001T000000Z.mp4";
+    write(foreignTop);
+    write(foreignBeside);
+    write(own);
+    {
+        auto journal = store::MediaStore::open(
+            (std::filesystem::path(host_->dataDir()) / "media" / "media.db").string());
+        QVERIFY(journal);
+        store::RecordingRecord r;
+        r.nodeGroup = kGroup;
+        r.streamGuid = "live/old";
+        r.target = "shared";
+        r.remoteKey = "live/old/20261001T000000Z.mp4";
+        r.state = store::RecordingState::Uploaded;
+        r.localDeleted = true;
+        r.startedMs = 1;
+        QVERIFY((*journal)->putRecording(r));
+    }
+    auto removed = host_->media().applyRetention();
+    QVERIFY2(removed, removed ? "" : removed.error().message.c_str());
+    QCOMPARE(*removed, 1);
+    QVERIFY(!std::filesystem::exists(own));
+    QVERIFY(std::filesystem::exists(foreignTop));
+    QVERIFY(std::filesystem::exists(foreignBeside));
+    QVERIFY(host_->media().recordings(kGroup, "live/old")->empty());
+    QVERIFY(host_->media().removeTarget("shared"));
+}
+
+// No stream key or password on any command line (issue 14): a restreamer pulling a camera with
+// a password and a social pusher with a stream key run, then every /proc/*/cmdline is read. The
+// secrets reach ffmpeg through pipes (ffmpegcommand.h); only the test's own camera, which must
+// know its password to check it, has one on its command line.
+void TestMediaJobs::noSecretOnAnyCommandLine() {
+    const std::string password = "cam-pw-5d1e0c";
+    const std::string key = "sk-cmdline-8b2f41";
+    mediatest::RtspOptions options;
+    options.user = QStringLiteral("viewer");
+    options.password = q(password);
+    mediatest::RtspSource camera(24330, options);
+    QVERIFY2(camera.start(), qPrintable(camera.error()));
+    mediatest::RtmpPlatform platform(24340, 24341, dir_.filePath(QStringLiteral("platform-quiet")));
+    QVERIFY2(platform.start(), qPrintable(platform.error()));
+    provision(R"([{"provisionGuid": "quiet", "streams": [{"streamGuid": "live/quiet",
+        "abrLevel": 0, "destUri": ")" +
+              platform.url(q(key)).toStdString() + R"(",
+        "camParams": {"properties": {"type": "rtsp", "rtspUri": ")" +
+              camera.authorizedUrl().toStdString() + R"("}}}]}])");
+    QTRY_VERIFY_WITH_TIMEOUT(inState("quiet", JobKind::Pull, JobState::Live), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(inState("quiet", JobKind::Social, JobState::Live), 30000);
+    QVERIFY(platform.waitPublishing(q(key), 20000));
+    const auto pull = *job("quiet", JobKind::Pull);
+    const auto social = *job("quiet", JobKind::Social);
+    const auto lines = mediatest::commandLines();
+    int scanned = 0;
+    for (const auto& [pid, line] : lines) {
+        if (line.find("rtsp-source.py") != std::string::npos)
+            continue; // the camera fixture is handed its own password
+        ++scanned;
+        QVERIFY2(line.find(key) == std::string::npos, (std::to_string(pid) + ": " + line).c_str());
+        QVERIFY2(line.find(password) == std::string::npos,
+                 (std::to_string(pid) + ": " + line).c_str());
+    }
+    QVERIFY(scanned > 5);
+    // The two jobs are among them, with their whitelists, reading their URLs from pipes.
+    for (const auto* j : {&pull, &social}) {
+        QVERIFY(j->pid > 0 && lines.count(j->pid));
+        const auto& line = lines.at(j->pid);
+        QVERIFY2(line.find("-protocol_whitelist") != std::string::npos, line.c_str());
+        QVERIFY2(line.find("pipe:3") != std::string::npos ||
+                     line.find("/dev/fd/3") != std::string::npos,
+                 line.c_str());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestMediaJobs)

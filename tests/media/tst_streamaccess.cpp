@@ -27,7 +27,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
 
 using namespace sy;
 using media::JobKind;
@@ -113,8 +115,11 @@ private:
         const auto body =
             nlohmann::json::parse(data.mid(end + 4, length).toStdString(), nullptr, false);
         asked.push_back(body);
+        // "secret": the testers' publishers; the other: the provision's restreamer, a value
+        // distinct enough to look for on every command line.
         const bool ok = body.is_object() && body.value("username", "") == "alice" &&
-                        body.value("password", "") == "secret";
+                        (body.value("password", "") == "secret" ||
+                         body.value("password", "") == "rt-pass-3e9a17");
         const QByteArray answer = ok ? R"({"result": true})" : R"({"result": false})";
         socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
                       QByteArray::number(answer.size()) + "\r\nConnection: close\r\n\r\n" + answer);
@@ -142,6 +147,7 @@ private slots:
     void restreamerPublishesWithProvisionCredentials();
     void hlsUrlFromSubscribeRoutingPlays();
     void transcoderLadderServesEveryRendition();
+    void mediaJobsCarryNoTokenOnTheCommandLine();
 
 private:
     bool inService(const std::string& group, int count) const;
@@ -438,7 +444,7 @@ void TestStreamAccess::restreamerPublishesWithProvisionCredentials() {
     QFile::remove(files + QStringLiteral("/clip.mp4"));
     QVERIFY(QFile::copy(clip_, files + QStringLiteral("/clip.mp4")));
     const std::string provision = R"({"provisionGuid": "live/restream",
-        "credentials": {"username": "alice", "password": "secret"},
+        "credentials": {"username": "alice", "password": "rt-pass-3e9a17"},
         "streams": [{"streamGuid": "live/restream", "abrLevel": 0,
                      "camParams": {"properties": {"type": "file", "files": "clip.mp4",
                                                   "loop": "true"}}}]})";
@@ -451,12 +457,31 @@ void TestStreamAccess::restreamerPublishesWithProvisionCredentials() {
     QVERIFY(host_->core().store().createProvision(
         "rt", "live/restream", host_->media().sealSecrets(model::encodeProvision(p))));
     host_->media().nudge();
-    QTRY_VERIFY2_WITH_TIMEOUT(live("rt", "live/restream"), accessLog(0).c_str(), 30000);
+    const auto jobState = [this] {
+        std::string out;
+        for (const auto& j : host_->media().jobs("rt"))
+            out += j.id + " " + std::string(media::toString(j.state)) + " " + j.lastError + " " +
+                   j.waitingFor + "\n";
+        return out;
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(live("rt", "live/restream"), (jobState() + accessLog(0)).c_str(),
+                              30000);
     QVERIFY(validate_.asked.size() > asked);
     const auto& last = validate_.asked.back();
     QCOMPARE(q(last.value("username", "")), QStringLiteral("alice"));
     QCOMPARE(q(last.value("streamID", "")), QStringLiteral("restream"));
     QCOMPARE(q(last.value("type", "")), QStringLiteral("publisher"));
+    // Its password reaches ffmpeg through a pipe: no command line on the machine shows it.
+    const auto lines = mediatest::commandLines();
+    for (const auto& [pid, line] : lines)
+        QVERIFY2(line.find("rt-pass-3e9a17") == std::string::npos,
+                 (std::to_string(pid) + ": " + line).c_str());
+    for (const auto& j : host_->media().jobs("rt"))
+        if (j.provisionGuid == "live/restream") {
+            QVERIFY(lines.count(j.pid));
+            QVERIFY2(lines.at(j.pid).find("password=") == std::string::npos,
+                     lines.at(j.pid).c_str());
+        }
     QVERIFY(host_->core().store().deleteProvision("rt", "live/restream"));
     host_->media().nudge();
     QTRY_VERIFY_WITH_TIMEOUT(!live("rt", "live/restream"), 20000);
@@ -562,6 +587,37 @@ void TestStreamAccess::transcoderLadderServesEveryRendition() {
     };
     QTRY_COMPARE_WITH_TIMEOUT(transcoderMetrics("transcoder.renditions"), 3.0, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(transcoderMetrics("cpu.process.load") > 0.05, 10000);
+}
+
+// The core's stream tokens (issue 14): a recording in a group that checks viewers reads the
+// stream with a token of the core, which is on no command line (the tester's own publisher
+// carries its routing token; the job's ffmpeg carries none).
+void TestStreamAccess::mediaJobsCarryNoTokenOnTheCommandLine() {
+    publishSecure("live/taped");
+    const std::string provision = R"({"provisionGuid": "live/taped", "streams": [
+        {"streamGuid": "live/taped", "cloudParams": {"fileStorageName": "taped"}}]})";
+    auto parsed = model::parseProvisions(nlohmann::json::parse(provision));
+    QVERIFY(parsed);
+    QVERIFY(host_->core().store().createProvision(
+        "secure", "live/taped",
+        host_->media().sealSecrets(model::encodeProvision(parsed->front()))));
+    host_->media().nudge();
+    const auto recording = [this]() -> std::optional<media::JobView> {
+        for (const auto& j : host_->media().jobs("secure"))
+            if (j.kind == JobKind::Record && j.state == JobState::Live && j.pid > 0)
+                return j;
+        return std::nullopt;
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(recording().has_value(), accessLog(0).c_str(), 30000);
+    const auto lines = mediatest::commandLines();
+    const auto job = *recording();
+    QVERIFY(lines.count(job.pid));
+    const auto& line = lines.at(job.pid);
+    QVERIFY2(line.find("token=") == std::string::npos, line.c_str());
+    QVERIFY2(line.find("pipe:3") != std::string::npos, line.c_str());
+    QVERIFY(host_->core().store().deleteProvision("secure", "live/taped"));
+    host_->media().nudge();
+    QTRY_VERIFY_WITH_TIMEOUT(!recording().has_value(), 20000);
 }
 
 QTEST_GUILESS_MAIN(TestStreamAccess)

@@ -214,6 +214,7 @@ private slots:
     void arguments_data();
     void arguments();
     void argumentsNeedOneOutputPerRendition();
+    void ladderCommandCarriesNoToken();
     void realRunMakesEveryRendition();
 };
 
@@ -417,6 +418,32 @@ void TestTranscodeLadder::arguments() {
     QCOMPARE(std::count(args.begin(), args.end(), std::string("flv")),
              std::ptrdiff_t(outputs.size()));
     QCOMPARE(q(args.back()), q(outputs.back()));
+}
+
+// The core's stream tokens on the source and on every rendition stay off the command line
+// (issue 14): the source is read through concat from a pipe, each output's play path comes from
+// a preset on a pipe of its own.
+void TestTranscodeLadder::ladderCommandCarriesNoToken() {
+    auto l = ladderForProvision(provision(threeRenditions()));
+    QVERIFY(l && l->has_value());
+    const std::vector<std::string> outputs = {"rtmp://127.0.0.1:2/live/cam_1?token=out-tok-1",
+                                              "rtmp://127.0.0.1:2/live/cam_2?token=out-tok-2",
+                                              "rtmp://127.0.0.1:2/live/cam_3?token=out-tok-3"};
+    const auto c = ladderCommand(**l, "rtmp://127.0.0.1:1/live/cam?token=src-tok-0", outputs);
+    QCOMPARE(c.logical,
+             ladderArguments(**l, "rtmp://127.0.0.1:1/live/cam?token=src-tok-0", outputs));
+    QCOMPARE(c.documents.size(), std::size_t{4});
+    std::string argv, docs;
+    for (const auto& a : c.argv)
+        argv += a + " ";
+    for (const auto& d : c.documents)
+        docs += d;
+    for (const char* token : {"src-tok-0", "out-tok-1", "out-tok-2", "out-tok-3"}) {
+        QVERIFY2(argv.find(token) == std::string::npos, argv.c_str());
+        QVERIFY2(docs.find(token) != std::string::npos, docs.c_str());
+    }
+    QCOMPARE(std::count(c.argv.begin(), c.argv.end(), std::string("-fpre")), std::ptrdiff_t{3});
+    QCOMPARE(c.argv.back(), std::string("rtmp://127.0.0.1:2/live"));
 }
 
 void TestTranscodeLadder::argumentsNeedOneOutputPerRendition() {

@@ -13,6 +13,9 @@
 #include <algorithm>
 #include <arpa/inet.h>
 #include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -74,6 +77,22 @@ bool isNetworkScheme(const QString& scheme, std::initializer_list<const char*> s
 }
 
 } // namespace
+
+std::map<int, std::string> commandLines() {
+    std::map<int, std::string> out;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
+        const auto name = e.path().filename().string();
+        if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit))
+            continue;
+        std::ifstream in(e.path() / "cmdline", std::ios::binary);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::replace(text.begin(), text.end(), '\0', ' ');
+        if (!text.empty())
+            out[std::stoi(name)] = text;
+    }
+    return out;
+}
 
 bool tcpPortOpen(quint16 port) {
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -16,9 +16,15 @@
 #include <QStringList>
 #include <QTemporaryDir>
 
+#include <map>
 #include <memory>
+#include <string>
 
 namespace mediatest {
+
+// Every process's command line as every local user reads it (/proc/PID/cmdline), NULs as
+// spaces, by pid: what must never show a secret.
+std::map<int, std::string> commandLines();
 
 // True when a TCP connect to 127.0.0.1:port succeeds right now.
 bool tcpPortOpen(quint16 port);
