@@ -4,6 +4,7 @@
 #include "core/api/tlscontext.h"
 #include "core/util/strings.h"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -614,6 +615,10 @@ void HttpServer::stop() {
             if (auto s = w.lock())
                 open.push_back(std::move(s));
     }
+    // A session waiting for an asynchronous answer has no operation pending: without this guard,
+    // closing the acceptor could let run() return before the sessions' closes below are queued,
+    // and those connections would stay open until their last owner let go.
+    auto keepRunning = asio::make_work_guard(*impl_->ioc);
     if (impl_->acceptor)
         asio::post(impl_->acceptor->get_executor(), [this] {
             beast::error_code ec;
@@ -622,6 +627,7 @@ void HttpServer::stop() {
     for (auto& s : open)
         s->closeFromAnyThread();
     open.clear();
+    keepRunning.reset();
     // With the acceptor and every socket closed, run() returns once the handlers have finished.
     for (auto& t : impl_->threads)
         t.join();
