@@ -113,20 +113,17 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const ProcessOptions& 
     // ends are moved above every target descriptor first, so placing one never closes another.
     const int firstFree = 3 + static_cast<int>(options.documents.size());
     std::vector<int> docFds;
-    auto closeDocs = [&docFds] {
+    const auto refuseDocument = [&] {
         for (int fd : docFds)
             ::close(fd);
+        for (int fd : {out[0], out[1], err[0], err[1]})
+            ::close(fd);
+        return fail("spawn_failed", "cannot hand a document to the child");
     };
     for (const auto& doc : options.documents) {
         int p[2];
-        if (doc.size() > 60 * 1024 || ::pipe2(p, O_CLOEXEC) != 0) {
-            closeDocs();
-            ::close(out[0]);
-            ::close(out[1]);
-            ::close(err[0]);
-            ::close(err[1]);
-            return fail("spawn_failed", "cannot hand a document to the child");
-        }
+        if (doc.size() > 60 * 1024 || ::pipe2(p, O_CLOEXEC) != 0)
+            return refuseDocument();
         std::size_t done = 0;
         while (done < doc.size()) {
             const auto n = ::write(p[1], doc.data() + done, doc.size() - done);
@@ -142,12 +139,7 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const ProcessOptions& 
         if (done < doc.size() || high < 0) {
             if (high >= 0)
                 ::close(high);
-            closeDocs();
-            ::close(out[0]);
-            ::close(out[1]);
-            ::close(err[0]);
-            ::close(err[1]);
-            return fail("spawn_failed", "cannot hand a document to the child");
+            return refuseDocument();
         }
         docFds.push_back(high);
     }
@@ -189,7 +181,8 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const ProcessOptions& 
         ::posix_spawn(&pid, programPath.c_str(), &actions, &attr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
-    closeDocs();
+    for (int fd : docFds) // the child has its copies
+        ::close(fd);
     ::close(out[1]);
     ::close(err[1]);
     if (rc != 0) {
