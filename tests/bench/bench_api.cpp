@@ -12,6 +12,7 @@
 #include "core/nodes/portallocator.h"
 #include "core/providers/simulatedprovider.h"
 #include "core/store/statestore.h"
+#include "tests/bench/benchcore.h"
 
 #include <nlohmann/json.hpp>
 
@@ -143,16 +144,11 @@ int main() {
         fs::temp_directory_path() / ("switchyard-bench-api-" + std::to_string(getpid()));
     fs::create_directories(dir);
 
-    auto simulated = std::make_shared<providers::SimulatedProvider>();
-    engine::CoreOptions o;
-    o.dataDir = (dir / "core").string();
-    o.providers["SIMULATED"] = simulated;
-    auto core = engine::ControlCore::open(std::move(o));
-    if (!core) {
-        std::printf("bench_api: %s\n", core.error().message.c_str());
+    auto opened = bench::openSimulatedCore(dir / "core", "bench_api");
+    if (!opened.core)
         return 1;
-    }
-    (*core)->start();
+    const auto simulated = opened.provider;
+    auto* core = &opened.core;
     auth::JwtConfig jwtConfig;
     jwtConfig.secret = std::string(48, 'k');
     auto jwt = auth::JwtCodec::create(jwtConfig);

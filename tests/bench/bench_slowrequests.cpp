@@ -8,6 +8,7 @@
 // Needs rclone (scripts/bootstrap installs it).
 
 #include "core/api/apiservice.h"
+#include "core/api/credentials.h"
 #include "core/api/httpserver.h"
 #include "core/auth/base64.h"
 #include "core/auth/passwordhash.h"
@@ -16,6 +17,7 @@
 #include "core/nodes/loopbackhttpclient.h"
 #include "core/providers/simulatedprovider.h"
 #include "core/store/statestore.h"
+#include "tests/bench/benchcore.h"
 
 #include <netinet/in.h>
 #include <poll.h>
@@ -145,16 +147,11 @@ int main() {
         fs::temp_directory_path() / ("switchyard-bench-slow-" + std::to_string(getpid()));
     fs::create_directories(dir);
 
-    auto simulated = std::make_shared<providers::SimulatedProvider>();
-    engine::CoreOptions o;
-    o.dataDir = (dir / "core").string();
-    o.providers["SIMULATED"] = simulated;
-    auto core = engine::ControlCore::open(std::move(o));
-    if (!core) {
-        std::printf("bench_slowrequests: %s\n", core.error().message.c_str());
+    auto opened = bench::openSimulatedCore(dir / "core", "bench_slowrequests");
+    if (!opened.core)
         return 1;
-    }
-    (*core)->start();
+    const auto simulated = opened.provider;
+    auto* core = &opened.core;
     media::MediaOptions mo;
     mo.dataDir = dir / "media";
     mo.policy.fileRoots = {dir / "files"};
@@ -169,9 +166,12 @@ int main() {
     auto jwt = auth::JwtCodec::create(jwtConfig);
     auth::LoginRateLimiter limiter;
     // The production cost: 600,000 PBKDF2 rounds per login.
-    if (!(*core)->store().putUser("bench", auth::hashPassword("bench-password"), "admin"))
+    const auto bench =
+        (*core)->store().putUser("bench", auth::hashPassword("bench-password"), "admin");
+    if (!bench)
         return 1;
-    const std::string token = jwt->issue("bench", auth::Role::Admin);
+    // With the user's credential version, as a login issues it (a bare token is refused: 401).
+    const std::string token = api::issueUserToken(*jwt, *bench, auth::Role::Admin);
     const api::ApiService service(api::ApiContext{
         **core, *jwt, limiter, {{"SIMULATED", simulated}}, nullptr, {}, mediaManager->get()});
 
@@ -295,7 +295,13 @@ int main() {
             std::printf("  %dx HTTP %d", n, status);
         std::printf("\n");
     }
-    const bool ok = after.p99Ms < kAimP99Ms && after.failed == 0;
+    // The figure means something only while the storage tests were really hanging.
+    if (storageStillWaiting != kStorageTests)
+        std::printf(
+            "   INVALID: %d of %d storage tests ended while measuring (see their statuses)\n",
+            kStorageTests - storageStillWaiting, kStorageTests);
+    const bool ok =
+        after.p99Ms < kAimP99Ms && after.failed == 0 && storageStillWaiting == kStorageTests;
     std::printf("   healthz p99 with slow requests running: %.2f ms (aim < %.0f ms) %s\n",
                 after.p99Ms, kAimP99Ms, ok ? "ok" : "MISSED");
 
